@@ -1,0 +1,53 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "accel/vcpu_exit.h"
+#include "accel/x86_entry_state.h"
+#include "base/error.h"
+#include "bus/irq_line.h"
+#include "memory/guest_memory.h"
+
+namespace kite::accel {
+
+// One virtual CPU. run() is called from the vCPU's own thread; request_exit()
+// may be called from any thread and makes the current or next run() return
+// InterruptedExit promptly.
+class Vcpu {
+public:
+    virtual ~Vcpu() = default;
+    virtual u32 index() const = 0;
+    virtual Result<VcpuExit> run() = 0;
+    virtual void request_exit() = 0;
+    // Registers and the bytes at the instruction pointer, for fatal-exit reports.
+    virtual std::string describe_state() = 0;
+};
+
+struct VmConfig {
+    u32 vcpu_count{1};
+};
+
+// A virtual machine: guest memory mappings, interrupt lines and vCPUs.
+class Vm {
+public:
+    virtual ~Vm() = default;
+    // Makes every region of `memory` guest RAM. `memory` must outlive the Vm.
+    virtual Result<void> map_memory(const GuestMemory& memory) = 0;
+    // The interrupt line for global system interrupt `gsi` (ISA IRQ n is GSI n on x86).
+    virtual Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) = 0;
+    virtual Result<std::unique_ptr<Vcpu>> create_vcpu(u32 index) = 0;
+    // Applies the boot protocol's entry state to a vCPU created by this Vm (x86 only).
+    virtual Result<void> set_x86_entry_state(Vcpu& vcpu, const X86EntryState& state) = 0;
+};
+
+// An execution engine: KVM, or (later) the software CPU.
+class Accelerator {
+public:
+    virtual ~Accelerator() = default;
+    virtual std::string_view name() const = 0;
+    virtual Result<std::unique_ptr<Vm>> create_vm(const VmConfig& config) = 0;
+};
+
+} // namespace kite::accel

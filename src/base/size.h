@@ -1,0 +1,14 @@
+#pragma once
+
+#include <string_view>
+
+#include "base/error.h"
+#include "base/types.h"
+
+namespace kite {
+
+// Parses a memory size as QEMU users write it: "512", "512M", "2G", "64K", "1T"
+// (binary units; a bare number means MiB).
+Result<u64> parse_size(std::string_view text);
+
+} // namespace kite
