@@ -1,0 +1,26 @@
+#include "devices/debug_exit/debug_exit.h"
+
+#include "base/log.h"
+
+#include <algorithm>
+
+namespace kite::devices {
+
+void DebugExit::read(u64, std::span<u8> data) {
+    std::ranges::fill(data, u8{0});
+}
+
+void DebugExit::write(u64 offset, std::span<const u8> data) {
+    if (data.size() != 1 && data.size() != 2 && data.size() != 4) {
+        log::debug("debug-exit: ignoring {}-byte write at offset {}", data.size(), offset);
+        return;
+    }
+    u32 value = 0;
+    for (std::size_t i = 0; i < data.size(); ++i)
+        value |= static_cast<u32>(data[i]) << (8 * i);
+    log::debug("debug-exit: guest wrote {:#x}", value);
+    if (m_on_exit)
+        m_on_exit(status_for(value));
+}
+
+} // namespace kite::devices

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "bus/bus_device.h"
+
+#include <functional>
+
+namespace kite::devices {
+
+// A minimal i8042 keyboard controller: enough for guests to see "no keyboard,
+// nothing to read" and to reboot through the controller's pulse-reset command.
+// Registered over ports 0x60..0x64: offset 0 is the data port (0x60), offset 4
+// the command/status port (0x64).
+class I8042 final : public BusDevice {
+public:
+    static constexpr u64 kDefaultPort = 0x60;
+    static constexpr u64 kLength = 5;
+    static constexpr u64 kDataOffset = 0;
+    static constexpr u64 kCommandOffset = 4;
+    static constexpr u8 kCommandPulseReset = 0xFE;
+
+    using ResetCallback = std::function<void()>;
+
+    explicit I8042(ResetCallback on_reset) : m_on_reset(std::move(on_reset)) {}
+
+    // Every read returns 0: status "output buffer empty, input buffer empty", data 0.
+    void read(u64 offset, std::span<u8> data) override;
+    // Command 0xFE (1-byte write to 0x64) calls the reset callback; all else is ignored.
+    void write(u64 offset, std::span<const u8> data) override;
+
+private:
+    ResetCallback m_on_reset;
+};
+
+} // namespace kite::devices
