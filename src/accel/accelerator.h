@@ -1,14 +1,14 @@
 #pragma once
 
-#include <memory>
-#include <string>
-#include <string_view>
-
 #include "accel/vcpu_exit.h"
 #include "accel/x86_entry_state.h"
 #include "base/error.h"
 #include "bus/irq_line.h"
 #include "memory/guest_memory.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
 
 namespace kite::accel {
 

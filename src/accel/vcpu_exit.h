@@ -1,10 +1,10 @@
 #pragma once
 
+#include "base/types.h"
+
 #include <span>
 #include <string>
 #include <variant>
-
-#include "base/types.h"
 
 namespace kite::accel {
 

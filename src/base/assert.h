@@ -11,8 +11,8 @@ namespace kite {
 } // namespace kite
 
 // Always-on invariant check for programming errors (never for guest or user input).
-#define KITE_ASSERT(cond, msg)                                                                     \
-    do {                                                                                           \
-        if (!(cond)) [[unlikely]]                                                                  \
-            ::kite::assertion_failed(#cond, msg);                                                  \
+#define KITE_ASSERT(cond, msg)                                                                               \
+    do {                                                                                                     \
+        if (!(cond)) [[unlikely]]                                                                            \
+            ::kite::assertion_failed(#cond, msg);                                                            \
     } while (0)

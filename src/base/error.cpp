@@ -5,9 +5,13 @@
 
 namespace kite {
 
-Error Error::from_errno(std::string context, int err) { return Error(err, std::move(context)); }
+Error Error::from_errno(std::string context, int err) {
+    return Error(err, std::move(context));
+}
 
-Error Error::from_errno(std::string context) { return from_errno(std::move(context), errno); }
+Error Error::from_errno(std::string context) {
+    return from_errno(std::move(context), errno);
+}
 
 std::string Error::message() const {
     if (m_code == 0)

@@ -1,10 +1,11 @@
 #pragma once
 
+#include "base/types.h"
+
 #include <expected>
+#include <fmt/format.h>
 #include <string>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace kite {
 
@@ -40,7 +41,9 @@ private:
 template <typename T>
 using Result = std::expected<T, Error>;
 
-inline std::unexpected<Error> make_unexpected(Error error) { return std::unexpected(std::move(error)); }
+inline std::unexpected<Error> make_unexpected(Error error) {
+    return std::unexpected(std::move(error));
+}
 
 template <typename... Args>
 std::unexpected<Error> error(fmt::format_string<Args...> f, Args&&... args) {
@@ -55,19 +58,19 @@ inline std::unexpected<Error> errno_error(std::string context) {
 
 // TRY(expr): evaluates a Result; returns its error from the enclosing function,
 // otherwise yields the value. Uses a GNU statement expression (g++ and clang).
-#define TRY(expr)                                                                                  \
-    ({                                                                                             \
-        auto _kite_try_result = (expr);                                                            \
-        if (!_kite_try_result) [[unlikely]]                                                        \
-            return std::unexpected(std::move(_kite_try_result).error());                          \
-        std::move(_kite_try_result).value();                                                       \
+#define TRY(expr)                                                                                            \
+    ({                                                                                                       \
+        auto _kite_try_result = (expr);                                                                      \
+        if (!_kite_try_result) [[unlikely]]                                                                  \
+            return std::unexpected(std::move(_kite_try_result).error());                                     \
+        std::move(_kite_try_result).value();                                                                 \
     })
 
 // TRY_CONTEXT(expr, "what"): like TRY but prefixes the error with "what: ".
-#define TRY_CONTEXT(expr, outer)                                                                   \
-    ({                                                                                             \
-        auto _kite_try_result = (expr);                                                            \
-        if (!_kite_try_result) [[unlikely]]                                                        \
-            return std::unexpected(std::move(_kite_try_result).error().with_context(outer));      \
-        std::move(_kite_try_result).value();                                                       \
+#define TRY_CONTEXT(expr, outer)                                                                             \
+    ({                                                                                                       \
+        auto _kite_try_result = (expr);                                                                      \
+        if (!_kite_try_result) [[unlikely]]                                                                  \
+            return std::unexpected(std::move(_kite_try_result).error().with_context(outer));                 \
+        std::move(_kite_try_result).value();                                                                 \
     })

@@ -38,8 +38,12 @@ std::string_view level_name(Level l) {
 
 } // namespace
 
-Level level() { return current().load(std::memory_order_relaxed); }
-void set_level(Level l) { current().store(l, std::memory_order_relaxed); }
+Level level() {
+    return current().load(std::memory_order_relaxed);
+}
+void set_level(Level l) {
+    current().store(l, std::memory_order_relaxed);
+}
 
 bool parse_level(std::string_view text, Level& out) {
     for (Level l : {Level::Error, Level::Warn, Level::Info, Level::Debug, Level::Trace}) {
@@ -52,9 +56,9 @@ bool parse_level(std::string_view text, Level& out) {
 }
 
 void write(Level l, std::string_view message) {
-    // One write(2) per line so lines from vCPU threads do not interleave. "\r\n"
-    // keeps lines readable while the terminal is in raw mode for the serial console.
-    std::string line = fmt::format("kite: {}: {}\r\n", level_name(l), message);
+    // One write(2) per line so lines from vCPU threads do not interleave. The raw
+    // terminal mode of the serial console keeps output processing, so "\n" is enough.
+    std::string line = fmt::format("kite: {}: {}\n", level_name(l), message);
     [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
 }
 

@@ -1,9 +1,8 @@
 #pragma once
 
+#include <fmt/format.h>
 #include <string_view>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace kite::log {
 
@@ -15,7 +14,9 @@ void set_level(Level);
 bool parse_level(std::string_view text, Level& out);
 void write(Level, std::string_view message);
 
-inline bool enabled(Level l) { return static_cast<int>(l) <= static_cast<int>(level()); }
+inline bool enabled(Level l) {
+    return static_cast<int>(l) <= static_cast<int>(level());
+}
 
 template <typename... Args>
 void emit(Level l, fmt::format_string<Args...> f, Args&&... args) {
@@ -24,14 +25,24 @@ void emit(Level l, fmt::format_string<Args...> f, Args&&... args) {
 }
 
 template <typename... Args>
-void error(fmt::format_string<Args...> f, Args&&... args) { emit(Level::Error, f, std::forward<Args>(args)...); }
+void error(fmt::format_string<Args...> f, Args&&... args) {
+    emit(Level::Error, f, std::forward<Args>(args)...);
+}
 template <typename... Args>
-void warn(fmt::format_string<Args...> f, Args&&... args) { emit(Level::Warn, f, std::forward<Args>(args)...); }
+void warn(fmt::format_string<Args...> f, Args&&... args) {
+    emit(Level::Warn, f, std::forward<Args>(args)...);
+}
 template <typename... Args>
-void info(fmt::format_string<Args...> f, Args&&... args) { emit(Level::Info, f, std::forward<Args>(args)...); }
+void info(fmt::format_string<Args...> f, Args&&... args) {
+    emit(Level::Info, f, std::forward<Args>(args)...);
+}
 template <typename... Args>
-void debug(fmt::format_string<Args...> f, Args&&... args) { emit(Level::Debug, f, std::forward<Args>(args)...); }
+void debug(fmt::format_string<Args...> f, Args&&... args) {
+    emit(Level::Debug, f, std::forward<Args>(args)...);
+}
 template <typename... Args>
-void trace(fmt::format_string<Args...> f, Args&&... args) { emit(Level::Trace, f, std::forward<Args>(args)...); }
+void trace(fmt::format_string<Args...> f, Args&&... args) {
+    emit(Level::Trace, f, std::forward<Args>(args)...);
+}
 
 } // namespace kite::log

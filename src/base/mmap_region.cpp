@@ -1,8 +1,8 @@
 #include "base/mmap_region.h"
 
-#include <sys/mman.h>
-
 #include "base/log.h"
+
+#include <sys/mman.h>
 
 namespace kite {
 

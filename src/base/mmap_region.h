@@ -1,11 +1,11 @@
 #pragma once
 
+#include "base/error.h"
+#include "base/types.h"
+
 #include <cstddef>
 #include <span>
 #include <utility>
-
-#include "base/error.h"
-#include "base/types.h"
 
 namespace kite {
 

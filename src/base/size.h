@@ -1,9 +1,9 @@
 #pragma once
 
-#include <string_view>
-
 #include "base/error.h"
 #include "base/types.h"
+
+#include <string_view>
 
 namespace kite {
 

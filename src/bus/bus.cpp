@@ -1,9 +1,9 @@
 #include "bus/bus.h"
 
+#include "base/log.h"
+
 #include <algorithm>
 #include <cstring>
-
-#include "base/log.h"
 
 namespace kite {
 
@@ -16,8 +16,8 @@ Result<void> Bus::insert(u64 base, u64 length, std::shared_ptr<BusDevice> device
         return error("{} bus: {} has no device", m_name, device_name);
     for (const auto& r : m_ranges) {
         if (base < r.base + r.length && r.base < base + length)
-            return error("{} bus: {} at [{:#x}, {:#x}) overlaps {} at [{:#x}, {:#x})", m_name, device_name, base,
-                         base + length, r.device_name, r.base, r.base + r.length);
+            return error("{} bus: {} at [{:#x}, {:#x}) overlaps {} at [{:#x}, {:#x})", m_name, device_name,
+                         base, base + length, r.device_name, r.base, r.base + r.length);
     }
     auto pos = std::upper_bound(m_ranges.begin(), m_ranges.end(), base,
                                 [](u64 b, const Range& r) { return b < r.base; });

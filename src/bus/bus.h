@@ -1,12 +1,12 @@
 #pragma once
 
+#include "base/error.h"
+#include "bus/bus_device.h"
+
 #include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "base/error.h"
-#include "bus/bus_device.h"
 
 namespace kite {
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <span>
-
 #include "base/types.h"
+
+#include <span>
 
 namespace kite {
 

@@ -1,12 +1,12 @@
 #pragma once
 
-#include <functional>
-#include <map>
-#include <memory>
-
 #include "base/error.h"
 #include "base/types.h"
 #include "base/unique_fd.h"
+
+#include <functional>
+#include <map>
+#include <memory>
 
 namespace kite {
 

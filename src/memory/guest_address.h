@@ -1,8 +1,8 @@
 #pragma once
 
-#include <compare>
-
 #include "base/types.h"
+
+#include <compare>
 
 namespace kite {
 

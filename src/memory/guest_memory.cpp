@@ -8,7 +8,8 @@ Result<void> GuestMemory::add_region(GuestAddress start, u64 size) {
     if (size == 0)
         return error("guest memory: zero-sized region at {:#x}", start.value);
     if (start.value + size < start.value)
-        return error("guest memory: region at {:#x} of {:#x} bytes wraps the address space", start.value, size);
+        return error("guest memory: region at {:#x} of {:#x} bytes wraps the address space", start.value,
+                     size);
     for (const auto& r : m_regions) {
         if (start.value < r.end() && r.start.value < start.value + size)
             return error("guest memory: region [{:#x}, {:#x}) overlaps [{:#x}, {:#x})", start.value,
@@ -64,8 +65,9 @@ bool GuestMemory::is_valid_range(GuestAddress addr, u64 len) const {
 Result<void> GuestMemory::read(GuestAddress addr, std::span<u8> out) const {
     if (!is_valid_range(addr, out.size()))
         return error("guest memory: read of {} bytes at {:#x} is outside guest RAM", out.size(), addr.value);
-    return for_each_chunk(addr, out.size(),
-                          [&](u8* host, u64 done, u64 chunk) { std::memcpy(out.data() + done, host, chunk); });
+    return for_each_chunk(addr, out.size(), [&](u8* host, u64 done, u64 chunk) {
+        std::memcpy(out.data() + done, host, chunk);
+    });
 }
 
 Result<void> GuestMemory::write(GuestAddress addr, std::span<const u8> in) const {

@@ -1,13 +1,13 @@
 #pragma once
 
+#include "base/error.h"
+#include "base/mmap_region.h"
+#include "memory/guest_address.h"
+
 #include <cstring>
 #include <span>
 #include <type_traits>
 #include <vector>
-
-#include "base/error.h"
-#include "base/mmap_region.h"
-#include "memory/guest_address.h"
 
 namespace kite {
 
