@@ -1,0 +1,125 @@
+// kite: the command-line front end. Parses options into a board configuration,
+// runs it, and maps the outcome to the process exit status.
+
+#include "base/log.h"
+#include "chardev/char_backend.h"
+#include "cli/run_options.h"
+#include "machine/x86_pc/pc_board.h"
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <unistd.h>
+
+#ifndef KITE_VERSION
+#define KITE_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using kite::ExitStatus;
+
+// The demo guest the build places next to the binary, used when --kernel is absent.
+std::string default_kernel_path() {
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec)
+        return {};
+    auto candidate = exe.parent_path() / "guest" / "x86_64-demo.elf";
+    return std::filesystem::exists(candidate, ec) ? candidate.string() : std::string{};
+}
+
+// A crash must not leave the user's terminal in raw mode: restore it, then let
+// the signal take its default course (core dump, status).
+void on_fatal_signal(int signo) {
+    kite::restore_terminal();
+    std::signal(signo, SIG_DFL);
+    std::raise(signo);
+}
+
+void install_process_signal_handlers() {
+    // A closed stdout pipe becomes a write error the serial backend reports once.
+    std::signal(SIGPIPE, SIG_IGN);
+    for (int signo : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) {
+        struct sigaction sa {};
+        sa.sa_handler = on_fatal_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND;
+        sigaction(signo, &sa, nullptr);
+    }
+}
+
+int usage_error(const std::string& message) {
+    std::fprintf(stderr, "kite: error: %s\n", message.c_str());
+    return kite::to_int(ExitStatus::Usage);
+}
+
+int run(const kite::cli::RunOptions& options) {
+    auto config = kite::cli::to_pc_config(options, default_kernel_path());
+    if (!config)
+        return usage_error(config.error().message());
+    auto result = kite::machine::run_pc(*config);
+    if (!result) {
+        std::fprintf(stderr, "kite: error: %s\n", result.error().error.message().c_str());
+        return kite::to_int(result.error().status);
+    }
+    return *result;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    install_process_signal_handlers();
+    CLI::App app{"Kite: a small, fast virtual machine monitor", "kite"};
+    app.require_subcommand(0, 1);
+    app.set_version_flag("--version", KITE_VERSION);
+    std::string log_level;
+    app.add_option("--log", log_level, "Log level: error, warn, info, debug, trace (or KITE_LOG)");
+
+    kite::cli::RunOptions options;
+    auto* run_cmd = app.add_subcommand("run", "Boot a guest");
+    run_cmd->add_option("--arch", options.arch, "Guest architecture: x86_64 or riscv64")
+        ->capture_default_str();
+    run_cmd->add_option("--accel", options.accel, "Accelerator: kvm, tcg or auto")->capture_default_str();
+    run_cmd->add_option("--cpus", options.cpus, "Number of vCPUs")->capture_default_str();
+    run_cmd->add_option("--memory", options.memory, "Guest RAM, e.g. 512M or 2G (bare number: MiB)")
+        ->capture_default_str();
+    run_cmd->add_option("--kernel", options.kernel,
+                        "Kernel image (ELF or Multiboot); default: the demo guest");
+    run_cmd->add_option("--initrd", options.initrd, "Initial ramdisk (a Multiboot module on x86)");
+    run_cmd->add_option("--cmdline", options.cmdline, "Kernel command line");
+    run_cmd->add_option("--firmware", options.firmware, "Firmware image, or none");
+    run_cmd->add_option("--disk", options.disks, "path=FILE[,readonly=on] (not supported yet)");
+    run_cmd->add_option("--net", options.nets, "user[,hostfwd=...] or tap=NAME (not supported yet)");
+    run_cmd->add_option("--serial", options.serial, "Serial port: stdio, file=PATH or none")
+        ->capture_default_str();
+    auto* version_cmd = app.add_subcommand("version", "Print the version");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        return usage_error(std::string(e.what()) + " (see kite --help)");
+    }
+
+    if (!log_level.empty()) {
+        kite::log::Level level;
+        if (!kite::log::parse_level(log_level, level))
+            return usage_error("--log '" + log_level + "': expected error, warn, info, debug or trace");
+        kite::log::set_level(level);
+    }
+    if (version_cmd->parsed()) {
+        std::printf("kite %s\n", KITE_VERSION);
+        return 0;
+    }
+    if (run_cmd->parsed())
+        return run(options);
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+}

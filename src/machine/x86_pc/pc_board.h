@@ -1,0 +1,25 @@
+#pragma once
+
+#include "machine/x86_pc/pc_config.h"
+
+namespace kite::machine {
+
+// Builds the x86 `pc` board on KVM, boots the kernel and runs until the guest
+// or the user stops it. Returns the process exit status.
+MachineResult<int> run_pc(const PcConfig& config);
+
+// The board's fixed layout.
+namespace pc {
+constexpr u64 kLowRamEnd = 0xc000'0000; // RAM below the 32-bit PCI/MMIO hole
+constexpr u64 kHighRamStart = 0x1'0000'0000;
+constexpr u64 kMinMemory = 2 * MiB;
+constexpr u32 kMaxCpus = 254; // xAPIC IDs 0..254, 255 is broadcast
+constexpr u16 kCom1Port = 0x3f8;
+constexpr u32 kCom1Irq = 4;
+constexpr u16 kDebugExitPort = 0xf4;
+constexpr u16 kI8042Port = 0x60;
+constexpr u16 kTestDevPort = 0xe0;
+constexpr u64 kTestDevMmio = 0xe000'0000;
+} // namespace pc
+
+} // namespace kite::machine
