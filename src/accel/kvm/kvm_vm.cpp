@@ -1,5 +1,7 @@
 #include "accel/kvm/kvm_vm.h"
 
+#include <atomic>
+
 #include "accel/kvm/kvm_ioctl.h"
 #include "accel/kvm/kvm_vcpu.h"
 
@@ -17,6 +19,12 @@ public:
     KvmIrqLine(std::shared_ptr<UniqueFd> vm_fd, u32 gsi) : m_vm_fd(std::move(vm_fd)), m_gsi(gsi) {}
 
     void set_level(bool asserted) override {
+        // Lowering a line that is already low changes nothing in KVM, and devices
+        // report their level after every register access: skip that ioctl.
+        // Raising is always passed on so edge-triggered pins see each assertion.
+        bool was_asserted = m_asserted.exchange(asserted, std::memory_order_relaxed);
+        if (!asserted && !was_asserted)
+            return;
         kvm_irq_level level{};
         level.irq = m_gsi;
         level.level = asserted ? 1 : 0;
@@ -27,6 +35,7 @@ public:
 private:
     std::shared_ptr<UniqueFd> m_vm_fd;
     u32 m_gsi;
+    std::atomic<bool> m_asserted{false};
 };
 
 } // namespace
