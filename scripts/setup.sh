@@ -6,7 +6,9 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libfmt-dev libcli11-dev libgtest-dev libgmock-dev
-  qemu-system-x86  # side-by-side reference for bench/
+  python3          # test runners
+  clang-16 libclang-rt-16-dev  # libFuzzer targets
+  qemu-system-x86 time  # side-by-side reference and RSS measurement for bench/
 )
 
 missing=()
