@@ -1,0 +1,142 @@
+"""Shared helpers for the Python test drivers that run the `kite` binary
+(tests/kvm/run_guest.py, tests/cli/run_cli.py, tests/system/*.py).
+
+- SKIP (77, ctest's SKIP_RETURN_CODE) and skip(): print exactly one line
+  `SKIP: <reason>` and exit 77. fail(): print `FAIL: <message>`, exit 1.
+- kvm_unusable_reason() / require_kvm(): /dev/kvm missing, not readable and
+  writable by this user, or not openable read-write.
+- accel_unavailable_reason(): Kite exited with status 4 (accelerator
+  unavailable) and mentions kvm on stderr.
+- describe_status(): Kite's exit statuses in words.
+- report(): the PASS line, or the FAIL report (the failures, the command, the
+  exit status and labelled output sections); returns the script's status.
+
+Scripts import it with
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+"""
+
+import os
+import shlex
+import sys
+import time
+
+SKIP = 77
+KITE_STATUS_ACCEL_UNAVAILABLE = 4
+KVM_DEVICE = "/dev/kvm"
+
+
+def skip(reason):
+    """Prints one line `SKIP: <reason>` and exits with SKIP."""
+    print(f"SKIP: {reason}")
+    sys.exit(SKIP)
+
+
+def fail(message):
+    print(f"FAIL: {message}")
+    sys.exit(1)
+
+
+def kvm_unusable_reason():
+    """Returns why /dev/kvm cannot be used, or None if it can be opened."""
+    path = KVM_DEVICE
+    if not os.path.exists(path):
+        return f"{path} does not exist"
+    if not os.access(path, os.R_OK | os.W_OK):
+        return f"{path} is not readable and writable by this user"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+    except OSError as e:
+        return f"cannot open {path}: {e.strerror}"
+    os.close(fd)
+    return None
+
+
+def require_kvm():
+    """Skips (exit 77) unless /dev/kvm can be opened read-write."""
+    reason = kvm_unusable_reason()
+    if reason:
+        skip(reason)
+
+
+def accel_unavailable_reason(returncode, stderr_text, expected_status=None):
+    """If Kite exited with status 4 and mentions kvm on stderr (and status 4
+    is not what the test expects), returns the skip reason, else None."""
+    if returncode != KITE_STATUS_ACCEL_UNAVAILABLE or expected_status == returncode:
+        return None
+    if "kvm" not in stderr_text.lower():
+        return None
+    first = next((line for line in stderr_text.splitlines() if "kvm" in line.lower()), "")
+    return f"kite reports the accelerator is unavailable: {first.strip()}"
+
+
+def skip_if_accel_unavailable(returncode, stderr_text, expected_status=None):
+    reason = accel_unavailable_reason(returncode, stderr_text, expected_status)
+    if reason:
+        skip(reason)
+
+
+def require_built(*items):
+    """items: (what, path) pairs; fails if a path is not a file."""
+    for what, path in items:
+        if not os.path.isfile(path):
+            fail(f"{what} {path} does not exist (build it first)")
+
+
+def describe_status(rc):
+    """Kite's exit status in words (None: it did not exit; < 0: a signal, as
+    subprocess reports it)."""
+    if rc is None:
+        return "did not exit"
+    if rc < 0:
+        return f"killed by signal {-rc}"
+    if rc == 0:
+        return "0 (guest shut down)"
+    signal = f"stopped by signal {rc - 128}" if rc > 128 else None
+    if rc & 1:
+        debug_exit = f"isa-debug-exit value 0x{rc >> 1:x}"
+        return f"{rc} ({debug_exit} or {signal})" if signal else f"{rc} ({debug_exit})"
+    if signal:
+        return f"{rc} ({signal})"
+    meaning = {
+        2: "bad command line or input file",
+        4: "accelerator unavailable",
+        6: "guest failed fatally",
+    }.get(rc, "unexpected")
+    return f"{rc} ({meaning})"
+
+
+def decode(data):
+    """Bytes from a pipe as text (None counts as empty)."""
+    return (data or b"").decode("utf-8", errors="replace")
+
+
+def report(failures, cmd, rc, sections=(), elapsed=None):
+    """Prints `PASS: ...` when failures is empty, else the FAIL report with
+    each (label, text) section; returns the script's exit status (0 or 1)."""
+    took = "" if elapsed is None else f" in {elapsed:.2f} s"
+    if not failures:
+        print(f"PASS: {shlex.join(cmd)} -> {describe_status(rc)}{took}")
+        return 0
+    print("FAIL: " + "\n      ".join(failures))
+    print(f"command: {shlex.join(cmd)}")
+    after = "" if elapsed is None else f" after {elapsed:.2f} s"
+    print(f"exit status: {describe_status(rc)}{after}")
+    width = 0
+    for label, text in sections:
+        heading = f"----- {label} -----"
+        width = max(width, len(heading))
+        print(heading)
+        print(text, end="" if text.endswith("\n") or not text else "\n")
+    print("-" * (width or 18))
+    return 1
+
+
+def wait_for(predicate, timeout, interval=0.05):
+    """Polls predicate until it is true or timeout seconds pass; returns its
+    last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
