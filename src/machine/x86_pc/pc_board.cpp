@@ -9,46 +9,15 @@
 #include "devices/i8042/i8042.h"
 #include "devices/testdev/testdev.h"
 #include "devices/uart16550/uart16550_device.h"
-#include "event/event_loop.h"
-#include "machine/x86_pc/file_reader.h"
-#include "machine/x86_pc/host_limits.h"
+#include "machine/common/file_reader.h"
+#include "machine/common/host_limits.h"
+#include "machine/common/host_loop.h"
 #include "vcpu/vcpu_thread.h"
 
-#include <csignal>
-#include <sys/epoll.h>
-#include <sys/signalfd.h>
-#include <unistd.h>
 #include <vector>
 
 namespace kite::machine {
 namespace {
-
-std::unexpected<MachineFailure> fail(ExitStatus status, Error error) {
-    return std::unexpected(MachineFailure{status, std::move(error)});
-}
-
-// Converts a Result's error into a MachineFailure of the given status.
-#define TRY_AS(status, expr)                                                                                 \
-    ({                                                                                                       \
-        auto _kite_r = (expr);                                                                               \
-        if (!_kite_r) [[unlikely]]                                                                           \
-            return fail(status, std::move(_kite_r).error());                                                 \
-        std::move(_kite_r).value();                                                                          \
-    })
-
-MachineResult<void> validate(const PcConfig& config) {
-    if (config.cpus == 0 || config.cpus > pc::kMaxCpus)
-        return fail(ExitStatus::Usage,
-                    Error::format("--cpus {}: must be between 1 and {}", config.cpus, pc::kMaxCpus));
-    if (config.memory < pc::kMinMemory)
-        return fail(ExitStatus::Usage, Error::format("--memory: {} KiB is too small (at least {} MiB)",
-                                                     config.memory / KiB, pc::kMinMemory / MiB));
-    u64 host = host_memory_bytes();
-    if (host != 0 && config.memory > host)
-        return fail(ExitStatus::Usage, Error::format("--memory: {} MiB is more than the host's {} MiB of RAM",
-                                                     config.memory / MiB, host / MiB));
-    return {};
-}
 
 Result<GuestMemory> build_memory(u64 size) {
     GuestMemory memory;
@@ -57,34 +26,6 @@ Result<GuestMemory> build_memory(u64 size) {
     if (size > low)
         TRY(memory.add_region(GuestAddress(pc::kHighRamStart), size - low));
     return memory;
-}
-
-Result<std::unique_ptr<CharBackend>> open_serial(const SerialConfig& serial) {
-    switch (serial.mode) {
-    case SerialMode::Stdio:
-        return open_stdio_backend();
-    case SerialMode::File:
-        return open_file_backend(serial.path);
-    case SerialMode::None:
-        return open_null_backend();
-    }
-    return error("unknown serial mode");
-}
-
-// Blocks the termination signals in this thread (and so in every thread started
-// after it) and returns a signalfd that receives them in the main loop instead.
-Result<UniqueFd> termination_signalfd() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
-    if (pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0)
-        return error("pthread_sigmask failed");
-    UniqueFd fd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
-    if (!fd)
-        return errno_error("signalfd");
-    return fd;
 }
 
 // The devices of the board and the buses they sit on.
@@ -116,50 +57,10 @@ Result<void> attach_devices(Devices& d, accel::Vm& vm, CharBackend& serial, std:
     return {};
 }
 
-// Runs the host side until the RunState says stop: serial input, signals.
-Result<void> run_main_loop(RunState& state, CharBackend& serial, devices::Uart16550Device& com1,
-                           int signal_fd) {
-    auto loop = TRY(EventLoop::create());
-    TRY(loop.add(state.wake_fd(), EPOLLIN, [&](u32) { loop.stop(); }));
-    TRY(loop.add(signal_fd, EPOLLIN, [&](u32) {
-        signalfd_siginfo info{};
-        if (::read(signal_fd, &info, sizeof(info)) == sizeof(info))
-            state.request_stop(
-                128 + static_cast<int>(info.ssi_signo),
-                fmt::format("received signal {}", strsignal(static_cast<int>(info.ssi_signo))));
-    }));
-    int input = serial.input_fd();
-    if (input >= 0) {
-        auto added = loop.add(input, EPOLLIN, [&](u32) {
-            std::vector<u8> bytes;
-            switch (serial.read_input(bytes)) {
-            case InputEvent::Data:
-                com1.receive(bytes);
-                break;
-            case InputEvent::Quit:
-                state.request_stop(to_int(ExitStatus::Ok), "quit from the serial console (Ctrl-A x)");
-                break;
-            case InputEvent::Eof:
-                (void)loop.remove(input);
-                break;
-            case InputEvent::None:
-                break;
-            }
-        });
-        // Regular files and /dev/null cannot be polled (EPERM): there is no
-        // interactive input to wait for, so the guest simply gets none.
-        if (!added && added.error().code() != EPERM)
-            return std::unexpected(added.error());
-    }
-    while (!state.stopping())
-        TRY(loop.run_once(-1));
-    return {};
-}
-
 } // namespace
 
 MachineResult<int> run_pc(const PcConfig& config) {
-    TRY(validate(config));
+    TRY(check_resources(config.cpus, pc::kMaxCpus, config.memory, pc::kMinMemory));
 
     // Inputs first, so a bad path fails before anything is created.
     std::vector<u8> kernel =
@@ -201,7 +102,8 @@ MachineResult<int> run_pc(const PcConfig& config) {
     for (auto& t : threads)
         TRY_AS(ExitStatus::GuestFailure, t->start());
 
-    auto loop_result = run_main_loop(*state, *serial, *devices.com1, signal_fd.get());
+    auto loop_result = run_host_loop(*state, *serial, signal_fd.get(),
+                                     [&](std::span<const u8> bytes) { devices.com1->receive(bytes); });
     if (!loop_result)
         state->request_stop(to_int(ExitStatus::GuestFailure), loop_result.error().message());
     for (auto& t : threads)

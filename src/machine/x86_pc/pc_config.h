@@ -1,20 +1,13 @@
 #pragma once
 
-#include "base/error.h"
 #include "base/types.h"
-#include "vcpu/run_state.h"
+#include "machine/common/machine_failure.h"
+#include "machine/common/serial_config.h"
 
 #include <optional>
 #include <string>
 
 namespace kite::machine {
-
-enum class SerialMode { Stdio, File, None };
-
-struct SerialConfig {
-    SerialMode mode{SerialMode::Stdio};
-    std::string path; // SerialMode::File
-};
 
 // What the x86 `pc` board is built from (the CLI fills it in).
 struct PcConfig {
@@ -25,14 +18,5 @@ struct PcConfig {
     std::optional<std::string> initrd_path;
     SerialConfig serial;
 };
-
-// A failure before or while running, with the process status it maps to.
-struct MachineFailure {
-    ExitStatus status;
-    Error error;
-};
-
-template <typename T>
-using MachineResult = std::expected<T, MachineFailure>;
 
 } // namespace kite::machine

@@ -1,4 +1,4 @@
-#include "machine/x86_pc/file_reader.h"
+#include "machine/common/file_reader.h"
 
 #include "base/unique_fd.h"
 

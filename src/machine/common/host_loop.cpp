@@ -1,0 +1,67 @@
+#include "machine/common/host_loop.h"
+
+#include "event/event_loop.h"
+
+#include <csignal>
+#include <cstring>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+#include <vector>
+
+namespace kite::machine {
+
+Result<UniqueFd> termination_signalfd() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    if (pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0)
+        return error("pthread_sigmask failed");
+    UniqueFd fd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+    if (!fd)
+        return errno_error("signalfd");
+    return fd;
+}
+
+Result<void> run_host_loop(RunState& state, CharBackend& console, int signal_fd,
+                           const std::function<void(std::span<const u8>)>& to_guest) {
+    auto loop = TRY(EventLoop::create());
+    TRY(loop.add(state.wake_fd(), EPOLLIN, [&](u32) { loop.stop(); }));
+    TRY(loop.add(signal_fd, EPOLLIN, [&](u32) {
+        signalfd_siginfo info{};
+        if (::read(signal_fd, &info, sizeof(info)) == sizeof(info))
+            state.request_stop(
+                128 + static_cast<int>(info.ssi_signo),
+                fmt::format("received signal {}", strsignal(static_cast<int>(info.ssi_signo))));
+    }));
+    int input = console.input_fd();
+    if (input >= 0) {
+        auto added = loop.add(input, EPOLLIN, [&](u32) {
+            std::vector<u8> bytes;
+            switch (console.read_input(bytes)) {
+            case InputEvent::Data:
+                to_guest(bytes);
+                break;
+            case InputEvent::Quit:
+                state.request_stop(to_int(ExitStatus::Ok), "quit from the serial console (Ctrl-A x)");
+                break;
+            case InputEvent::Eof:
+                (void)loop.remove(input);
+                break;
+            case InputEvent::None:
+                break;
+            }
+        });
+        // Regular files and /dev/null cannot be polled (EPERM): there is no
+        // interactive input to wait for, so the guest simply gets none.
+        if (!added && added.error().code() != EPERM)
+            return std::unexpected(added.error());
+    }
+    while (!state.stopping())
+        TRY(loop.run_once(-1));
+    return {};
+}
+
+} // namespace kite::machine
