@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libfmt-dev libcli11-dev libgtest-dev libgmock-dev
+  libfdt-dev device-tree-compiler  # RISC-V device trees
+  gcc-riscv64-linux-gnu opensbi    # RISC-V test programs and the default firmware
   python3          # test runners
   clang-16 libclang-rt-16-dev  # libFuzzer targets
   qemu-system-x86 time  # side-by-side reference and RSS measurement for bench/

@@ -1,6 +1,7 @@
 #include "boot/elf.h"
 
 #include "boot/byte_io.h"
+#include "boot/elf_defs.h"
 
 #include <algorithm>
 #include <array>
@@ -8,22 +9,7 @@
 namespace kite::boot {
 namespace {
 
-// Identification bytes (ELF spec, "ELF Identification").
-constexpr std::size_t kIdentSize = 16;
-constexpr std::array<u8, 4> kElfMagic = {0x7f, 'E', 'L', 'F'};
-constexpr std::size_t kIdentClass = 4;
-constexpr std::size_t kIdentData = 5;
-constexpr std::size_t kIdentVersion = 6;
-constexpr u8 kClass32 = 1;
-constexpr u8 kClass64 = 2;
-constexpr u8 kDataLittleEndian = 1;
-constexpr u8 kVersionCurrent = 1;
-
-constexpr u16 kTypeExec = 2;
-constexpr u16 kMachine386 = 3;
-constexpr u16 kMachineX86_64 = 62;
-constexpr u16 kPhnumExtended = 0xffff; // PN_XNUM: real count lives in section 0
-constexpr u32 kProgramLoad = 1;        // PT_LOAD
+using namespace elf;
 
 // Field offsets that differ between the two classes.
 struct ClassLayout {
@@ -49,10 +35,18 @@ struct ParsedSegment {
 } // namespace
 
 bool has_elf_magic(std::span<const u8> file) {
-    return file.size() >= kElfMagic.size() && std::equal(kElfMagic.begin(), kElfMagic.end(), file.begin());
+    return file.size() >= kMagic.size() && std::equal(kMagic.begin(), kMagic.end(), file.begin());
 }
 
-Result<ElfImage> parse_elf(std::span<const u8> file) {
+std::optional<u64> ElfImage::to_physical(u64 vaddr) const {
+    for (std::size_t i = 0; i < segments.size() && i < segment_vaddrs.size(); ++i) {
+        if (vaddr >= segment_vaddrs[i] && vaddr - segment_vaddrs[i] < segments[i].mem_size)
+            return segments[i].address + (vaddr - segment_vaddrs[i]);
+    }
+    return std::nullopt;
+}
+
+Result<ElfImage> parse_elf(std::span<const u8> file, ElfMachine machine_kind) {
     if (file.size() < kIdentSize)
         return error("ELF file is truncated ({} bytes, the identification alone is {})", file.size(),
                      kIdentSize);
@@ -62,16 +56,21 @@ Result<ElfImage> parse_elf(std::span<const u8> file) {
     ElfImage image;
     const ClassLayout* layout = nullptr;
     u16 expected_machine = 0;
+    const char* machine_name = "";
     switch (file[kIdentClass]) {
     case kClass32:
+        if (machine_kind == ElfMachine::Riscv64)
+            return error("ELF class 1 (ELF32) is not supported for riscv64 (expected ELF64)");
         image.elf_class = ElfClass::Elf32;
         layout = &kLayout32;
         expected_machine = kMachine386;
+        machine_name = "EM_386";
         break;
     case kClass64:
         image.elf_class = ElfClass::Elf64;
         layout = &kLayout64;
-        expected_machine = kMachineX86_64;
+        expected_machine = machine_kind == ElfMachine::Riscv64 ? kMachineRiscv : kMachineX86_64;
+        machine_name = machine_kind == ElfMachine::Riscv64 ? "EM_RISCV" : "EM_X86_64";
         break;
     default:
         return error("unsupported ELF class {}", file[kIdentClass]);
@@ -83,14 +82,19 @@ Result<ElfImage> parse_elf(std::span<const u8> file) {
     if (file.size() < layout->header_size)
         return error("ELF header is truncated ({} bytes, expected {})", file.size(), layout->header_size);
 
-    const u16 type = load_le<u16>(file, 16);
-    const u16 machine = load_le<u16>(file, 18);
-    const u32 version = load_le<u32>(file, 20);
-    if (type != kTypeExec)
+    const u16 type = load_le<u16>(file, kTypeOffset);
+    const u16 machine = load_le<u16>(file, kMachineOffset);
+    const u32 version = load_le<u32>(file, kVersionOffset);
+    if (machine_kind == ElfMachine::Riscv64) {
+        // Position-independent firmware (OpenSBI's fw_*.elf) is ET_DYN linked
+        // at its load address; it is loaded there, unrelocated.
+        if (type != kTypeExec && type != kTypeDyn)
+            return error("ELF type {} is not an executable (ET_EXEC or ET_DYN)", type);
+    } else if (type != kTypeExec) {
         return error("ELF type {} is not an executable (ET_EXEC)", type);
+    }
     if (machine != expected_machine)
-        return error("ELF machine {} is not {} for this class", machine,
-                     image.elf_class == ElfClass::Elf32 ? "EM_386" : "EM_X86_64");
+        return error("ELF machine {} is not {} for this class", machine, machine_name);
     if (version != kVersionCurrent)
         return error("unsupported ELF version {}", version);
 
@@ -169,8 +173,11 @@ Result<ElfImage> parse_elf(std::span<const u8> file) {
         return error("ELF entry point {:#x} is not inside any loadable segment", image.entry);
 
     image.segments.reserve(parsed.size());
-    for (const auto& p : parsed)
+    image.segment_vaddrs.reserve(parsed.size());
+    for (const auto& p : parsed) {
         image.segments.push_back(p.load);
+        image.segment_vaddrs.push_back(p.vaddr);
+    }
     return image;
 }
 

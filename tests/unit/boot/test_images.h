@@ -49,13 +49,31 @@ struct TestSegment {
     u32 type{kPtLoad};
 };
 
+constexpr u16 kShnAbs = 0xfff1; // SHN_ABS
+constexpr u8 kStbLocal = 0;
+constexpr u8 kStbGlobal = 1;
+constexpr u8 kStbWeak = 2;
+
+struct TestSymbol {
+    std::string name;
+    u64 value{0};
+    u8 binding{kStbGlobal};
+    u16 shndx{kShnAbs}; // 0: undefined
+};
+
 struct ElfSpec {
     bool is64{false};
     std::optional<u16> machine; // default: EM_386 / EM_X86_64
     u16 type{2};                // ET_EXEC
     u64 entry{0};
     std::vector<TestSegment> segments;
+    // When non-empty, build_elf appends a section header table with sections
+    // [0] null, [1] .symtab (sh_link 2), [2] .strtab, [3] .shstrtab; the
+    // symbol table starts with the null symbol, then these in order.
+    std::vector<TestSymbol> symbols;
 };
+
+constexpr u16 kEmRiscv = 243;
 
 constexpr std::size_t kElfDataOffset = 0x1000; // segment bytes start here in the file
 
@@ -67,6 +85,102 @@ inline ElfOffsets elf_offsets(bool is64) {
     if (is64)
         return {32, 54, 56, 64, 56, 8, 24, 32, 40};
     return {28, 42, 44, 52, 32, 4, 12, 16, 20};
+}
+
+// Section layout, for tests that corrupt a symbol table.
+struct SectionOffsets {
+    std::size_t shoff, shentsize, shnum, shstrndx; // in the file header
+    std::size_t shdr_size, sh_name, sh_type, sh_offset, sh_size, sh_link, sh_entsize;
+    std::size_t sym_size, st_name, st_info, st_shndx, st_value;
+};
+inline SectionOffsets section_offsets(bool is64) {
+    if (is64)
+        return {40, 58, 60, 62, 64, 0, 4, 24, 32, 40, 56, 24, 0, 4, 6, 8};
+    return {32, 46, 48, 50, 40, 0, 4, 16, 20, 24, 36, 16, 0, 12, 14, 4};
+}
+
+inline u64 get_word(const std::vector<u8>& b, std::size_t off, bool wide) {
+    u64 v = 0;
+    for (std::size_t i = 0; i < (wide ? 8u : 4u); ++i)
+        v |= u64{b.at(off + i)} << (8 * i);
+    return v;
+}
+inline void put_word(std::vector<u8>& b, std::size_t off, u64 v, bool wide) {
+    if (wide)
+        put64(b, off, v);
+    else
+        put32(b, off, static_cast<u32>(v));
+}
+
+// File offset of section header `index` in an image from build_elf.
+inline std::size_t section_header_at(const std::vector<u8>& f, bool is64, std::size_t index) {
+    const auto o = section_offsets(is64);
+    return static_cast<std::size_t>(get_word(f, o.shoff, is64)) + index * o.shdr_size;
+}
+
+// File offset of symbol `index` (0 is the null symbol) in .symtab.
+inline std::size_t symbol_at(const std::vector<u8>& f, bool is64, std::size_t index) {
+    const auto o = section_offsets(is64);
+    return static_cast<std::size_t>(get_word(f, section_header_at(f, is64, 1) + o.sh_offset, is64)) +
+           index * o.sym_size;
+}
+
+inline void append_symbol_sections(std::vector<u8>& f, const ElfSpec& spec) {
+    const bool w = spec.is64;
+    const auto o = section_offsets(w);
+    auto align8 = [&] { f.resize((f.size() + 7) & ~std::size_t{7}); };
+
+    // .strtab
+    std::vector<u8> strtab = {0};
+    std::vector<u32> name_offsets;
+    for (const auto& sym : spec.symbols) {
+        name_offsets.push_back(static_cast<u32>(strtab.size()));
+        strtab.insert(strtab.end(), sym.name.begin(), sym.name.end());
+        strtab.push_back(0);
+    }
+    const std::size_t strtab_off = f.size();
+    put_bytes(f, strtab_off, strtab);
+
+    // .shstrtab
+    const std::string names = std::string("\0.symtab\0.strtab\0.shstrtab\0", 28);
+    const std::size_t shstrtab_off = f.size();
+    put_bytes(f, shstrtab_off, std::vector<u8>(names.begin(), names.end()));
+
+    // .symtab: the null symbol, then spec.symbols.
+    align8();
+    const std::size_t symtab_off = f.size();
+    f.resize(symtab_off + (spec.symbols.size() + 1) * o.sym_size, 0);
+    for (std::size_t i = 0; i < spec.symbols.size(); ++i) {
+        const auto& sym = spec.symbols[i];
+        const std::size_t at = symtab_off + (i + 1) * o.sym_size;
+        put32(f, at + o.st_name, name_offsets[i]);
+        f[at + o.st_info] = static_cast<u8>(sym.binding << 4 | 1); // STT_OBJECT
+        put16(f, at + o.st_shndx, sym.shndx);
+        put_word(f, at + o.st_value, sym.value, w);
+        put_word(f, at + (w ? 16 : 8), 8, w); // st_size
+    }
+
+    // Section headers.
+    align8();
+    const std::size_t shoff = f.size();
+    f.resize(shoff + 4 * o.shdr_size, 0);
+    auto header = [&](std::size_t index, u32 name, u32 type, std::size_t offset, std::size_t size, u32 link,
+                      u64 entsize) {
+        const std::size_t at = shoff + index * o.shdr_size;
+        put32(f, at + o.sh_name, name);
+        put32(f, at + o.sh_type, type);
+        put_word(f, at + o.sh_offset, offset, w);
+        put_word(f, at + o.sh_size, size, w);
+        put32(f, at + o.sh_link, link);
+        put_word(f, at + o.sh_entsize, entsize, w);
+    };
+    header(1, 1, 2, symtab_off, (spec.symbols.size() + 1) * o.sym_size, 2, o.sym_size); // SHT_SYMTAB
+    header(2, 9, 3, strtab_off, strtab.size(), 0, 0);                                   // SHT_STRTAB
+    header(3, 17, 3, shstrtab_off, names.size(), 0, 0);
+    put_word(f, o.shoff, shoff, w);
+    put16(f, o.shentsize, static_cast<u16>(o.shdr_size));
+    put16(f, o.shnum, 4);
+    put16(f, o.shstrndx, 3);
 }
 
 inline std::vector<u8> build_elf(const ElfSpec& spec) {
@@ -123,6 +237,8 @@ inline std::vector<u8> build_elf(const ElfSpec& spec) {
         if (f.size() < data)
             f.resize(data);
     }
+    if (!spec.symbols.empty())
+        append_symbol_sections(f, spec);
     return f;
 }
 
@@ -145,6 +261,21 @@ inline ElfSpec simple_elf32() {
 inline ElfSpec simple_elf64() {
     ElfSpec spec = simple_elf32();
     spec.is64 = true;
+    return spec;
+}
+
+// A valid riscv64 test program at 0x80000000 (text, then data + bss with the
+// HTIF mailboxes at 0x80001000 / 0x80001040), with a symbol table.
+inline ElfSpec simple_riscv_elf() {
+    ElfSpec spec;
+    spec.is64 = true;
+    spec.machine = kEmRiscv;
+    spec.entry = 0x80000000;
+    spec.segments.push_back({0x80000000, pattern(0x400, 5)});
+    spec.segments.push_back({0x80001000, pattern(0x40, 6), 0x1000});
+    spec.symbols = {{"_start", 0x80000000, kStbGlobal, 1},
+                    {"tohost", 0x80001000, kStbGlobal, 2},
+                    {"fromhost", 0x80001040, kStbGlobal, 2}};
     return spec;
 }
 
