@@ -1,0 +1,79 @@
+// M: multiplication and division. Division never traps: by zero it returns
+// all ones (quotient) or the dividend (remainder); the signed overflow case
+// (most negative / -1) returns the dividend and a zero remainder.
+#include "cpu/riscv/exec.h"
+
+#include <limits>
+
+namespace kite::riscv {
+
+namespace {
+
+using i128 = __int128;
+using u128 = unsigned __int128;
+
+inline i64 s(u64 v) {
+    return static_cast<i64>(v);
+}
+
+u64 div_signed(i64 a, i64 b) {
+    if (b == 0)
+        return ~u64{0};
+    if (a == std::numeric_limits<i64>::min() && b == -1)
+        return static_cast<u64>(a);
+    return static_cast<u64>(a / b);
+}
+
+u64 rem_signed(i64 a, i64 b) {
+    if (b == 0)
+        return static_cast<u64>(a);
+    if (a == std::numeric_limits<i64>::min() && b == -1)
+        return 0;
+    return static_cast<u64>(a % b);
+}
+
+i32 div_signed32(i32 a, i32 b) {
+    if (b == 0)
+        return -1;
+    if (a == std::numeric_limits<i32>::min() && b == -1)
+        return a;
+    return a / b;
+}
+
+i32 rem_signed32(i32 a, i32 b) {
+    if (b == 0)
+        return a;
+    if (a == std::numeric_limits<i32>::min() && b == -1)
+        return 0;
+    return a % b;
+}
+
+} // namespace
+
+#define KITE_RV_MUL(name, expr)                                                                              \
+    KITE_RV_HANDLER(name) {                                                                                  \
+        const u64 a = c.st.x[d.rs1];                                                                         \
+        const u64 b = c.st.x[d.rs2];                                                                         \
+        c.st.x[d.rd] = (expr);                                                                               \
+        return next_pc(d, pc);                                                                               \
+    }
+
+KITE_RV_MUL(Mul, a* b)
+KITE_RV_MUL(Mulh, static_cast<u64>((static_cast<i128>(s(a)) * static_cast<i128>(s(b))) >> 64))
+KITE_RV_MUL(Mulhsu,
+            static_cast<u64>((static_cast<i128>(s(a)) * static_cast<i128>(static_cast<u128>(b))) >> 64))
+KITE_RV_MUL(Mulhu, static_cast<u64>((static_cast<u128>(a) * static_cast<u128>(b)) >> 64))
+KITE_RV_MUL(Div, div_signed(s(a), s(b)))
+KITE_RV_MUL(Divu, b == 0 ? ~u64{0} : a / b)
+KITE_RV_MUL(Rem, rem_signed(s(a), s(b)))
+KITE_RV_MUL(Remu, b == 0 ? a : a % b)
+KITE_RV_MUL(Mulw, sext32(a* b))
+KITE_RV_MUL(Divw, sext32(static_cast<u32>(div_signed32(static_cast<i32>(a), static_cast<i32>(b)))))
+KITE_RV_MUL(Divuw, sext32(static_cast<u32>(b) == 0 ? ~u32{0} : static_cast<u32>(a) / static_cast<u32>(b)))
+KITE_RV_MUL(Remw, sext32(static_cast<u32>(rem_signed32(static_cast<i32>(a), static_cast<i32>(b)))))
+KITE_RV_MUL(Remuw, sext32(static_cast<u32>(b) == 0 ? static_cast<u32>(a)
+                                                   : static_cast<u32>(a) % static_cast<u32>(b)))
+
+#undef KITE_RV_MUL
+
+} // namespace kite::riscv

@@ -1,0 +1,51 @@
+# Zba, Zbb and Zbs.
+#include "riscv_test.h"
+
+RVTEST_BEGIN
+    TEST_RR(1, add.uw, 3, 0xffffffff00000001, 2)
+    TEST_RR(2, sh1add, 7, 3, 1)
+    TEST_RR(3, sh2add, 13, 3, 1)
+    TEST_RR(4, sh3add, 25, 3, 1)
+    TEST_RR(5, sh1add.uw, 0x1fffffffe, 0xffffffffffffffff, 0)
+    TEST_RR(6, sh2add.uw, 5, 0x100000001, 1)
+    TEST_RR(7, sh3add.uw, 8, 0x100000001, 0)
+    TEST_RI(8, slli.uw, 0x800000000, 0xffffffff80000000, 4)
+
+    TEST_RR(10, andn, 0xf0, 0xff, 0x0f)
+    TEST_RR(11, orn, 1, 0, 0xfffffffffffffffe)
+    TEST_RR(12, xnor, 0xfffffffffffffff0, 0xf0, 0xff)
+    TEST_R1(13, clz, 64, 0)
+    TEST_R1(14, clz, 63, 1)
+    TEST_R1(15, clzw, 32, 0xffffffff00000000)
+    TEST_R1(16, clzw, 0, 0x80000000)
+    TEST_R1(17, ctz, 64, 0)
+    TEST_R1(18, ctz, 8, 0x100)
+    TEST_R1(19, ctzw, 32, 0x100000000)
+    TEST_R1(20, cpop, 64, -1)
+    TEST_R1(21, cpopw, 32, -1)
+    TEST_RR(22, max, 1, -1, 1)
+    TEST_RR(23, maxu, -1, -1, 1)
+    TEST_RR(24, min, -1, -1, 1)
+    TEST_RR(25, minu, 1, -1, 1)
+    TEST_R1(26, sext.b, -128, 0x80)
+    TEST_R1(27, sext.h, -32768, 0x8000)
+    TEST_R1(28, zext.h, 0x5678, 0x12345678)
+    TEST_RR(29, rol, 1, 0x8000000000000000, 1)
+    TEST_RR(30, ror, 0x8000000000000000, 1, 1)
+    TEST_RI(31, rori, 1, 0x10, 4)
+    TEST_RR(32, rolw, 1, 0x80000000, 1)
+    TEST_RR(33, rorw, 0xffffffff80000000, 1, 1)
+    TEST_RI(34, roriw, 0xffffffff80000000, 1, 1)
+    TEST_R1(35, orc.b, 0x00ff000000ffff00, 0x0001000000ff0100)
+    TEST_R1(36, rev8, 0x0807060504030201, 0x0102030405060708)
+
+    TEST_RR(40, bclr, 0xfffffffffffffff7, -1, 67)        # index is taken mod 64
+    TEST_RI(41, bclri, 0x7fffffffffffffff, -1, 63)
+    TEST_RR(42, bext, 1, 8, 3)
+    TEST_RI(43, bexti, 1, 4, 2)
+    TEST_RR(44, binv, 0, 8, 3)
+    TEST_RI(45, binvi, 0, 1, 0)
+    TEST_RR(46, bset, 0x8000000000000000, 0, 63)
+    TEST_RI(47, bseti, 0x10000000000, 0, 40)
+    RVTEST_PASS
+RVTEST_END
