@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
 
@@ -20,14 +21,31 @@ namespace {
 
 using kite::ExitStatus;
 
-// The demo guest the build places next to the binary, used when --kernel is absent.
-std::string default_kernel_path() {
+// Where the default guests are: the x86 demo guest built next to the binary,
+// Debian's OpenSBI, and the RISC-V Linux images guest/riscv64/build-all.sh
+// links at $KITE_CACHE/riscv64/current (default ~/.cache/kite).
+kite::cli::DefaultGuest default_guest() {
+    namespace fs = std::filesystem;
+    auto existing = [](const fs::path& p) {
+        std::error_code ec;
+        return fs::exists(p, ec) ? p.string() : std::string{};
+    };
+    kite::cli::DefaultGuest guest;
     std::error_code ec;
-    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (ec)
-        return {};
-    auto candidate = exe.parent_path() / "guest" / "x86_64-demo.elf";
-    return std::filesystem::exists(candidate, ec) ? candidate.string() : std::string{};
+    auto exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec)
+        guest.x86_kernel = existing(exe.parent_path() / "guest" / "x86_64-demo.elf");
+    guest.riscv_firmware = existing("/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin");
+    fs::path cache;
+    if (const char* env = std::getenv("KITE_CACHE"))
+        cache = env;
+    else if (const char* home = std::getenv("HOME"))
+        cache = fs::path(home) / ".cache" / "kite";
+    if (!cache.empty()) {
+        guest.riscv_kernel = existing(cache / "riscv64" / "current" / "Image");
+        guest.riscv_initrd = existing(cache / "riscv64" / "current" / "initramfs.cpio.gz");
+    }
+    return guest;
 }
 
 // A crash must not leave the user's terminal in raw mode: restore it, then let
@@ -56,10 +74,20 @@ int usage_error(const std::string& message) {
 }
 
 int run(const kite::cli::RunOptions& options) {
-    auto config = kite::cli::to_pc_config(options, default_kernel_path());
-    if (!config)
-        return usage_error(config.error().message());
-    auto result = kite::machine::run_pc(*config);
+    kite::machine::MachineResult<int> result = 0;
+    if (options.arch == "x86_64") {
+        auto config = kite::cli::to_pc_config(options, default_guest());
+        if (!config)
+            return usage_error(config.error().message());
+        result = kite::machine::run_pc(*config);
+    } else if (options.arch == "riscv64") {
+        auto config = kite::cli::to_virt_config(options, default_guest());
+        if (!config)
+            return usage_error(config.error().message());
+        result = kite::machine::run_riscv_virt(*config);
+    } else {
+        return usage_error("--arch '" + options.arch + "': expected x86_64 or riscv64");
+    }
     if (!result) {
         std::fprintf(stderr, "kite: error: %s\n", result.error().error.message().c_str());
         return kite::to_int(result.error().status);
@@ -94,6 +122,8 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--net", options.nets, "user[,hostfwd=...] or tap=NAME (not supported yet)");
     run_cmd->add_option("--serial", options.serial, "Serial port: stdio, file=PATH or none")
         ->capture_default_str();
+    run_cmd->add_option("--dump-dtb", options.dump_dtb,
+                        "Also write the generated device tree to FILE (riscv64)");
     auto* version_cmd = app.add_subcommand("version", "Print the version");
 
     try {

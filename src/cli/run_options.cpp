@@ -14,21 +14,28 @@ Result<machine::SerialConfig> parse_serial(const std::string& text) {
     return error("--serial '{}': expected stdio, file=PATH or none", text);
 }
 
-Result<machine::PcConfig> to_pc_config(const RunOptions& o, const std::string& default_kernel) {
-    if (o.arch == "riscv64")
-        return error("--arch riscv64: not supported yet (the RISC-V software CPU is planned)");
-    if (o.arch != "x86_64")
-        return error("--arch '{}': expected x86_64 or riscv64", o.arch);
+namespace {
+
+Result<void> reject_unsupported_devices(const RunOptions& o) {
+    if (!o.disks.empty())
+        return error("--disk: not supported yet (virtio-blk is planned)");
+    if (!o.nets.empty())
+        return error("--net: not supported yet (virtio-net is planned)");
+    return {};
+}
+
+} // namespace
+
+Result<machine::PcConfig> to_pc_config(const RunOptions& o, const DefaultGuest& defaults) {
     if (o.accel == "tcg")
         return error("--accel tcg: not supported yet for x86_64 (use kvm)");
     if (o.accel != "kvm" && o.accel != "auto")
         return error("--accel '{}': expected kvm, tcg or auto", o.accel);
     if (o.firmware && *o.firmware != "none")
         return error("--firmware '{}': not supported yet for x86_64 (only none)", *o.firmware);
-    if (!o.disks.empty())
-        return error("--disk: not supported yet (virtio-blk is planned)");
-    if (!o.nets.empty())
-        return error("--net: not supported yet (virtio-net is planned)");
+    if (o.dump_dtb)
+        return error("--dump-dtb: x86_64 guests have no device tree");
+    TRY(reject_unsupported_devices(o));
 
     machine::PcConfig config;
     config.cpus = o.cpus;
@@ -38,10 +45,49 @@ Result<machine::PcConfig> to_pc_config(const RunOptions& o, const std::string& d
     config.serial = TRY(parse_serial(o.serial));
     if (o.kernel)
         config.kernel_path = *o.kernel;
-    else if (!default_kernel.empty())
-        config.kernel_path = default_kernel;
+    else if (!defaults.x86_kernel.empty())
+        config.kernel_path = defaults.x86_kernel;
     else
         return error("--kernel is required (the default demo guest was not found next to kite)");
+    return config;
+}
+
+Result<machine::VirtConfig> to_virt_config(const RunOptions& o, const DefaultGuest& defaults) {
+    if (o.accel == "kvm")
+        return error("--accel kvm: KVM cannot run riscv64 guests on this host (use tcg or auto)");
+    if (o.accel != "tcg" && o.accel != "auto")
+        return error("--accel '{}': expected kvm, tcg or auto", o.accel);
+    TRY(reject_unsupported_devices(o));
+
+    machine::VirtConfig config;
+    config.cpus = o.cpus;
+    config.memory = TRY_CONTEXT(parse_size(o.memory), "--memory");
+    config.cmdline = o.cmdline;
+    config.serial = TRY(parse_serial(o.serial));
+    config.dump_dtb_path = o.dump_dtb;
+    if (o.firmware && *o.firmware == "none") {
+        if (!o.kernel)
+            return error("--firmware none needs --kernel (a bare-metal RISC-V ELF)");
+    } else if (o.firmware) {
+        config.firmware_path = *o.firmware;
+    } else if (!defaults.riscv_firmware.empty()) {
+        config.firmware_path = defaults.riscv_firmware;
+    } else {
+        return error(
+            "--firmware: OpenSBI's fw_dynamic.bin was not found (apt-get install opensbi, or give a path)");
+    }
+    // Without --kernel, boot the default Linux guest when it has been built.
+    if (o.kernel) {
+        config.kernel_path = *o.kernel;
+        config.initrd_path = o.initrd;
+    } else if (config.firmware_path && !defaults.riscv_kernel.empty()) {
+        config.kernel_path = defaults.riscv_kernel;
+        config.initrd_path = o.initrd ? o.initrd : std::optional<std::string>(defaults.riscv_initrd);
+        if (o.cmdline.empty())
+            config.cmdline = "console=ttyS0";
+    } else if (o.initrd) {
+        config.initrd_path = o.initrd;
+    }
     return config;
 }
 

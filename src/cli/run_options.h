@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/error.h"
+#include "machine/riscv_virt/virt_board.h"
 #include "machine/x86_pc/pc_config.h"
 
 #include <optional>
@@ -22,13 +23,24 @@ struct RunOptions {
     std::vector<std::string> disks;
     std::vector<std::string> nets;
     std::string serial{"stdio"};
+    std::optional<std::string> dump_dtb;
+};
+
+// The guest images used when --firmware/--kernel/--initrd are not given.
+struct DefaultGuest {
+    std::string x86_kernel;     // the demo guest built next to kite (may be empty)
+    std::string riscv_firmware; // Debian's OpenSBI fw_dynamic (may be empty)
+    std::string riscv_kernel;   // from guest/riscv64/build-all.sh's cache (may be empty)
+    std::string riscv_initrd;
 };
 
 // Parses `--serial stdio|file=PATH|none`.
 Result<machine::SerialConfig> parse_serial(const std::string& text);
 
-// Checks the options and turns them into the x86 board's configuration;
-// `default_kernel` is used when --kernel is absent (empty: none).
-Result<machine::PcConfig> to_pc_config(const RunOptions& options, const std::string& default_kernel);
+// Checks the options and turns them into the x86 board's configuration.
+Result<machine::PcConfig> to_pc_config(const RunOptions& options, const DefaultGuest& defaults);
+
+// Checks the options and turns them into the RISC-V virt board's configuration.
+Result<machine::VirtConfig> to_virt_config(const RunOptions& options, const DefaultGuest& defaults);
 
 } // namespace kite::cli

@@ -15,7 +15,9 @@ Usage:
   --timeout SECONDS      kill Kite and fail after this long (default 30)
 
 Placeholders in KITE_ARGS: {garbage} becomes the path of a freshly written
-4 KiB file of random bytes, {tmp} a fresh temporary directory.
+4 KiB file of random bytes, {tmp} a fresh temporary directory, {big} a sparse
+32 MiB file, and {head:PATH} a copy of the first 100 bytes of PATH (a
+truncated file).
 
 Regexes use Python syntax with re.MULTILINE. Whatever the expectation, a run
 that ends with status 4 and mentions kvm on stderr (accelerator unavailable)
@@ -63,7 +65,19 @@ def main():
             f.write(bytes(data))
         scratch = os.path.join(tmp, "scratch")
         os.mkdir(scratch)
-        kite_args = [a.replace("{garbage}", garbage).replace("{tmp}", scratch) for a in args.args]
+        big = os.path.join(tmp, "big.bin")
+        with open(big, "wb") as f:
+            f.truncate(32 * 1024 * 1024)
+
+        def expand(arg):
+            if arg.startswith("{head:") and arg.endswith("}"):
+                head = os.path.join(tmp, "head.bin")
+                with open(arg[6:-1], "rb") as src, open(head, "wb") as dst:
+                    dst.write(src.read(100))
+                return head
+            return arg.replace("{garbage}", garbage).replace("{tmp}", scratch).replace("{big}", big)
+
+        kite_args = [expand(a) for a in args.args]
         cmd = [args.kite] + kite_args
         try:
             proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=args.timeout)

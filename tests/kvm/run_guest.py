@@ -92,6 +92,7 @@ def main():
     ap.add_argument("--send")
     ap.add_argument("--tty", action="store_true")
     ap.add_argument("--timeout", type=float, default=30.0)
+    ap.add_argument("--no-kvm", action="store_true", help="the guest runs on the software CPU: do not require KVM")
     ap.add_argument("extra", nargs="*", help="extra arguments for `kite run` (after --)")
     args = ap.parse_args()
 
@@ -100,7 +101,8 @@ def main():
     if args.serial == "none" and (args.expect or args.reject or args.send):
         ap.error("--serial none leaves no output to check or input to send")
 
-    require_kvm()
+    if not args.no_kvm:
+        require_kvm()
     require_built(("kite binary", args.kite), ("guest kernel", args.kernel))
 
     with tempfile.TemporaryDirectory(prefix="kite-test-") as tmp:

@@ -1,5 +1,6 @@
 #include "machine/common/host_loop.h"
 
+#include "base/log.h"
 #include "event/event_loop.h"
 
 #include <csignal>
@@ -62,6 +63,33 @@ Result<void> run_host_loop(RunState& state, CharBackend& console, int signal_fd,
     while (!state.stopping())
         TRY(loop.run_once(-1));
     return {};
+}
+
+MachineResult<int> run_until_stopped(std::vector<std::unique_ptr<VcpuThread>>& threads, RunState& state,
+                                     CharBackend& console,
+                                     const std::function<void(std::span<const u8>)>& to_guest,
+                                     std::initializer_list<const Bus*> buses) {
+    UniqueFd signal_fd = TRY_AS(ExitStatus::GuestFailure, termination_signalfd());
+    TRY_AS(ExitStatus::GuestFailure, VcpuThread::install_kick_handler());
+    for (auto& t : threads)
+        TRY_AS(ExitStatus::GuestFailure, t->start());
+
+    auto loop_result = run_host_loop(state, console, signal_fd.get(), to_guest);
+    if (!loop_result)
+        state.request_stop(to_int(ExitStatus::GuestFailure), loop_result.error().message());
+    for (auto& t : threads)
+        t->kick();
+    for (auto& t : threads)
+        t->join();
+
+    log::info("{}", state.reason());
+    for (const Bus* bus : buses) {
+        if (bus->unhandled_count())
+            log::info("{} bus: {} unhandled accesses", bus->name(), bus->unhandled_count());
+    }
+    if (state.status() == to_int(ExitStatus::GuestFailure))
+        return fail(ExitStatus::GuestFailure, Error::format("{}", state.reason()));
+    return state.status();
 }
 
 } // namespace kite::machine

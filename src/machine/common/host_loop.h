@@ -1,11 +1,16 @@
 #pragma once
 
 #include "base/unique_fd.h"
+#include "bus/bus.h"
 #include "chardev/char_backend.h"
+#include "machine/common/machine_failure.h"
 #include "vcpu/run_state.h"
+#include "vcpu/vcpu_thread.h"
 
 #include <functional>
+#include <memory>
 #include <span>
+#include <vector>
 
 namespace kite::machine {
 
@@ -17,5 +22,13 @@ Result<UniqueFd> termination_signalfd();
 // `to_guest`, Ctrl-A x and termination signals request a stop.
 Result<void> run_host_loop(RunState& state, CharBackend& console, int signal_fd,
                            const std::function<void(std::span<const u8>)>& to_guest);
+
+// Starts the vCPU threads, runs the host loop until a stop request, stops and
+// joins every thread, and returns the status the stop asked for (a guest
+// failure as a MachineFailure). `buses` are reported when accesses went unhandled.
+MachineResult<int> run_until_stopped(std::vector<std::unique_ptr<VcpuThread>>& threads, RunState& state,
+                                     CharBackend& console,
+                                     const std::function<void(std::span<const u8>)>& to_guest,
+                                     std::initializer_list<const Bus*> buses);
 
 } // namespace kite::machine

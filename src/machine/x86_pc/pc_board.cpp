@@ -97,27 +97,9 @@ MachineResult<int> run_pc(const PcConfig& config) {
         threads.push_back(std::make_unique<VcpuThread>(std::move(vcpu), buses, state));
     }
 
-    UniqueFd signal_fd = TRY_AS(ExitStatus::GuestFailure, termination_signalfd());
-    TRY_AS(ExitStatus::GuestFailure, VcpuThread::install_kick_handler());
-    for (auto& t : threads)
-        TRY_AS(ExitStatus::GuestFailure, t->start());
-
-    auto loop_result = run_host_loop(*state, *serial, signal_fd.get(),
-                                     [&](std::span<const u8> bytes) { devices.com1->receive(bytes); });
-    if (!loop_result)
-        state->request_stop(to_int(ExitStatus::GuestFailure), loop_result.error().message());
-    for (auto& t : threads)
-        t->kick();
-    for (auto& t : threads)
-        t->join();
-
-    log::info("{}", state->reason());
-    if (devices.pio.unhandled_count() || devices.mmio.unhandled_count())
-        log::info("unhandled accesses: {} port I/O, {} MMIO", devices.pio.unhandled_count(),
-                  devices.mmio.unhandled_count());
-    if (state->status() == to_int(ExitStatus::GuestFailure))
-        return fail(ExitStatus::GuestFailure, Error::format("{}", state->reason()));
-    return state->status();
+    return run_until_stopped(threads, *state, *serial,
+                             [&](std::span<const u8> bytes) { devices.com1->receive(bytes); },
+                             {&devices.pio, &devices.mmio});
 }
 
 } // namespace kite::machine

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "accel/accelerator.h"
+#include "cpu/riscv/hart.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+
+namespace kite::tcg {
+
+// Runs a software RISC-V hart as an accel::Vcpu, so the same VcpuThread loop
+// drives it as drives KVM vCPUs. Guest MMIO is handled inside the hart (it
+// dispatches to the board's bus directly), so run() returns no I/O exits: it
+// executes a slice of instructions, lets the board poll its time-driven
+// devices, and sleeps in WFI until an interrupt arrives.
+class RiscvVcpu final : public accel::Vcpu {
+public:
+    struct Hooks {
+        // Called after every slice and every WFI wake-up (timers, HTIF polling).
+        // Returning false ends the run (the board has requested a stop).
+        std::function<bool()> after_slice;
+        // Host time until the next timer deadline, to bound a WFI sleep.
+        std::function<std::chrono::nanoseconds()> wfi_timeout;
+    };
+
+    RiscvVcpu(u32 index, const GuestMemory& ram, Bus& mmio, riscv::HartConfig config, Hooks hooks);
+
+    u32 index() const override { return m_index; }
+    Result<accel::VcpuExit> run() override;
+    void request_exit() override;
+    std::string describe_state() override { return m_hart.describe_state(); }
+
+    riscv::Hart& hart() { return m_hart; }
+
+    // Sets an interrupt input of the hart and wakes it if it waits in WFI.
+    // Thread-safe; devices call it from any thread.
+    void set_interrupt(riscv::InterruptLine line, bool level);
+
+    // Instructions per slice: long enough to amortise the hooks, short enough
+    // that timer interrupts and stop requests are seen within about a millisecond.
+    static constexpr u64 kSliceInstructions = 100'000;
+
+private:
+    void wait_for_interrupt();
+
+    u32 m_index;
+    riscv::Hart m_hart;
+    Hooks m_hooks;
+    std::mutex m_mutex;
+    std::condition_variable m_wakeup;
+    bool m_kicked{false};
+};
+
+} // namespace kite::tcg

@@ -1,0 +1,162 @@
+#include "machine/riscv_virt/virt_board.h"
+
+#include "accel/tcg/riscv_vcpu.h"
+#include "base/log.h"
+#include "bus/bus.h"
+#include "devices/clint/clint.h"
+#include "devices/goldfish_rtc/goldfish_rtc.h"
+#include "devices/plic/plic.h"
+#include "devices/sifive_test/sifive_test.h"
+#include "devices/uart16550/uart16550_device.h"
+#include "machine/common/host_limits.h"
+#include "machine/common/host_loop.h"
+#include "machine/riscv_virt/htif.h"
+#include "machine/riscv_virt/virt_boot.h"
+#include "machine/riscv_virt/virt_layout.h"
+#include "vcpu/vcpu_thread.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace kite::machine {
+namespace {
+
+using namespace virt;
+
+Result<GuestMemory> build_memory(u64 ram_size) {
+    GuestMemory memory;
+    TRY(memory.add_region(GuestAddress(kRomBase), kRomSize));
+    TRY(memory.add_region(GuestAddress(kRamBase), ram_size));
+    return memory;
+}
+
+Result<void> write_file(const std::string& path, std::span<const u8> bytes) {
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd)
+        return errno_error(fmt::format("--dump-dtb '{}'", path));
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return errno_error(fmt::format("write --dump-dtb '{}'", path));
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
+// The board's devices and the MMIO bus they sit on.
+struct Devices {
+    Bus mmio{"MMIO"};
+    std::shared_ptr<devices::Clint> clint;
+    std::shared_ptr<devices::Plic> plic;
+    std::shared_ptr<devices::Uart16550Device> uart;
+    std::shared_ptr<devices::GoldfishRtc> rtc;
+};
+
+Result<void> attach_devices(Devices& d, tcg::RiscvVcpu& hart0, CharBackend& console,
+                            std::shared_ptr<RunState> state) {
+    using riscv::InterruptLine;
+    d.clint = std::make_shared<devices::Clint>(
+        1, devices::Clint::host_monotonic_ns,
+        devices::ClintOutputs{
+            .msip = [&hart0](u32, bool level) { hart0.set_interrupt(InterruptLine::MachineSoftware, level); },
+            .mtip = [&hart0](u32, bool level) { hart0.set_interrupt(InterruptLine::MachineTimer, level); },
+        });
+    d.plic = std::make_shared<devices::Plic>(1, [&hart0](u32 context, bool level) {
+        hart0.set_interrupt(devices::Plic::is_supervisor_context(context) ? InterruptLine::SupervisorExternal
+                                                                          : InterruptLine::MachineExternal,
+                            level);
+    });
+    d.uart = std::make_shared<devices::Uart16550Device>(
+        d.plic->irq_line(kUartIrq), [&console](u8 byte) { console.write(std::span<const u8>(&byte, 1)); });
+    d.rtc = std::make_shared<devices::GoldfishRtc>(d.plic->irq_line(kRtcIrq));
+    auto test = std::make_shared<devices::SifiveTest>([state](devices::SifiveTestEvent event) {
+        switch (event.kind) {
+        case devices::SifiveTestEvent::Kind::Pass:
+            state->request_stop(to_int(ExitStatus::Ok), "guest powered off");
+            return;
+        case devices::SifiveTestEvent::Kind::Reset:
+            state->request_stop(to_int(ExitStatus::Ok), "guest requested a reset");
+            return;
+        case devices::SifiveTestEvent::Kind::Fail:
+            state->request_stop(event.code, fmt::format("guest reported failure {}", event.code));
+            return;
+        }
+    });
+    TRY(d.mmio.insert(kClintBase, kClintSize, d.clint, "clint"));
+    TRY(d.mmio.insert(kPlicBase, kPlicSize, d.plic, "plic"));
+    TRY(d.mmio.insert(kUartBase, devices::Uart16550Device::kPortCount, d.uart, "uart0"));
+    TRY(d.mmio.insert(kRtcBase, kRtcSize, d.rtc, "goldfish-rtc"));
+    TRY(d.mmio.insert(kTestBase, kTestSize, test, "sifive-test"));
+    return {};
+}
+
+} // namespace
+
+MachineResult<int> run_riscv_virt(const VirtConfig& config) {
+    TRY(check_resources(config.cpus, kMaxCpus, config.memory, kMinMemory));
+    // Inputs first, so a bad file fails before anything is created.
+    auto images = TRY_AS(ExitStatus::Usage, read_boot_images(config));
+
+    GuestMemory memory = TRY_AS(ExitStatus::Usage, build_memory(config.memory));
+    auto state = TRY_AS(ExitStatus::GuestFailure, RunState::create());
+    auto console = TRY_AS(ExitStatus::Usage, open_serial(config.serial));
+    Devices devices;
+
+    std::unique_ptr<Htif> htif;
+    auto* clint_ptr = &devices.clint;
+    auto* rtc_ptr = &devices.rtc;
+    tcg::RiscvVcpu::Hooks hooks{
+        .after_slice =
+            [&]() {
+                (*clint_ptr)->update();
+                (*rtc_ptr)->update();
+                if (htif) {
+                    if (auto status = htif->poll())
+                        state->request_stop(*status, fmt::format("program wrote {} to tohost", *status));
+                }
+                return !state->stopping();
+            },
+        .wfi_timeout =
+            [&]() {
+                // Sleep until the earlier of the CLINT's next timer and the RTC's alarm.
+                std::chrono::nanoseconds timeout = std::chrono::milliseconds(10);
+                if (auto deadline = (*clint_ptr)->next_deadline_ns()) {
+                    u64 now = devices::Clint::host_monotonic_ns();
+                    timeout =
+                        std::min(timeout, std::chrono::nanoseconds(*deadline > now ? *deadline - now : 0));
+                }
+                if (auto alarm = (*rtc_ptr)->time_to_alarm_ns())
+                    timeout = std::min(timeout, std::chrono::nanoseconds(*alarm));
+                return timeout;
+            },
+    };
+    riscv::HartConfig hart_config{.hart_id = 0, .read_time = [clint_ptr] { return (*clint_ptr)->mtime(); }};
+    auto vcpu = std::make_unique<tcg::RiscvVcpu>(0, memory, devices.mmio, hart_config, hooks);
+    TRY_AS(ExitStatus::GuestFailure, attach_devices(devices, *vcpu, *console, state));
+
+    auto boot = TRY_AS(ExitStatus::Usage, load_boot_images(memory, images, config));
+    if (config.dump_dtb_path)
+        TRY_AS(ExitStatus::Usage, write_file(*config.dump_dtb_path, boot.dtb));
+    if (boot.tohost) {
+        htif = std::make_unique<Htif>(memory, *boot.tohost, boot.fromhost, *console);
+        log::info("htif: tohost at {:#x}", *boot.tohost);
+    }
+    auto& hart = vcpu->hart();
+    hart.reset(boot.entry);
+    hart.state().x[10] = boot.a0;
+    hart.state().x[11] = boot.a1;
+    hart.state().x[12] = boot.a2;
+
+    std::vector<std::unique_ptr<VcpuThread>> threads;
+    IoBuses buses{devices.mmio, devices.mmio};
+    threads.push_back(std::make_unique<VcpuThread>(std::move(vcpu), buses, state));
+
+    return run_until_stopped(threads, *state, *console,
+                             [&](std::span<const u8> bytes) { devices.uart->receive(bytes); },
+                             {&devices.mmio});
+}
+
+} // namespace kite::machine
