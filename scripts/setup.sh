@@ -26,3 +26,6 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "setup: all build dependencies present"
+# What the RISC-V guest images are built from (kernel source, busybox source
+# through deb-src, the cross toolchain).
+"$(dirname "$0")/../guest/riscv64/deps.sh"

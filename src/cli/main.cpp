@@ -74,19 +74,20 @@ int usage_error(const std::string& message) {
 }
 
 int run(const kite::cli::RunOptions& options) {
+    auto arch = kite::cli::resolve_arch(options);
+    if (!arch)
+        return usage_error(arch.error().message());
     kite::machine::MachineResult<int> result = 0;
-    if (options.arch == "x86_64") {
+    if (*arch == "x86_64") {
         auto config = kite::cli::to_pc_config(options, default_guest());
         if (!config)
             return usage_error(config.error().message());
         result = kite::machine::run_pc(*config);
-    } else if (options.arch == "riscv64") {
+    } else {
         auto config = kite::cli::to_virt_config(options, default_guest());
         if (!config)
             return usage_error(config.error().message());
         result = kite::machine::run_riscv_virt(*config);
-    } else {
-        return usage_error("--arch '" + options.arch + "': expected x86_64 or riscv64");
     }
     if (!result) {
         std::fprintf(stderr, "kite: error: %s\n", result.error().error.message().c_str());
@@ -107,7 +108,9 @@ int main(int argc, char** argv) {
 
     kite::cli::RunOptions options;
     auto* run_cmd = app.add_subcommand("run", "Boot a guest");
-    run_cmd->add_option("--arch", options.arch, "Guest architecture: x86_64 or riscv64")
+    run_cmd
+        ->add_option("--arch", options.arch,
+                     "Guest architecture: x86_64, riscv64 or auto (from --kernel; riscv64 without one)")
         ->capture_default_str();
     run_cmd->add_option("--accel", options.accel, "Accelerator: kvm, tcg or auto")->capture_default_str();
     run_cmd->add_option("--cpus", options.cpus, "Number of vCPUs")->capture_default_str();

@@ -1,8 +1,22 @@
 #include "cli/run_options.h"
 
 #include "base/size.h"
+#include "cli/arch_detect.h"
 
 namespace kite::cli {
+
+Result<std::string> resolve_arch(const RunOptions& o) {
+    if (o.arch == "x86_64" || o.arch == "riscv64")
+        return o.arch;
+    if (o.arch != "auto")
+        return error("--arch '{}': expected x86_64, riscv64 or auto", o.arch);
+    if (!o.kernel)
+        return std::string("riscv64");
+    if (auto detected = detect_kernel_arch(*o.kernel))
+        return *detected;
+    // Unknown or unreadable: the x86 loader gives the precise error.
+    return std::string("x86_64");
+}
 
 Result<machine::SerialConfig> parse_serial(const std::string& text) {
     if (text == "stdio")

@@ -12,7 +12,7 @@ namespace kite::cli {
 
 // `kite run` options as typed, before they are checked against what is supported.
 struct RunOptions {
-    std::string arch{"x86_64"};
+    std::string arch{"auto"};
     std::string accel{"auto"};
     u32 cpus{1};
     std::string memory{"256M"};
@@ -33,6 +33,10 @@ struct DefaultGuest {
     std::string riscv_kernel;   // from guest/riscv64/build-all.sh's cache (may be empty)
     std::string riscv_initrd;
 };
+
+// The architecture to run: --arch as given, else the one --kernel is built
+// for, else riscv64 (the default guest is RISC-V Linux).
+Result<std::string> resolve_arch(const RunOptions& options);
 
 // Parses `--serial stdio|file=PATH|none`.
 Result<machine::SerialConfig> parse_serial(const std::string& text);

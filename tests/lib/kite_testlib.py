@@ -140,3 +140,15 @@ def wait_for(predicate, timeout, interval=0.05):
             return True
         time.sleep(interval)
     return predicate()
+
+
+def require_default_riscv_guest():
+    """The RISC-V Linux images guest/riscv64/build-all.sh links at
+    $KITE_CACHE/riscv64/current; skips when they have not been built."""
+    cache = os.environ.get("KITE_CACHE", os.path.join(os.path.expanduser("~"), ".cache", "kite"))
+    current = os.path.join(cache, "riscv64", "current")
+    paths = tuple(os.path.join(current, name) for name in ("Image", "initramfs.cpio.gz"))
+    for path in paths:
+        if not os.path.exists(path):
+            skip(f"no default RISC-V guest in {current} (run guest/riscv64/build-all.sh)")
+    return paths
