@@ -35,6 +35,62 @@ u64 with_sd(u64 ms) {
     return (ms & mstatus::FS) == mstatus::FS_DIRTY ? (ms | mstatus::SD) : (ms & ~mstatus::SD);
 }
 
+// The hpm counters and events: hardwired to zero, writes ignored.
+constexpr bool hardwired_zero(u16 n) {
+    return (n >= csr::Mhpmcounter3 && n <= csr::Mhpmcounter31) ||
+           (n >= csr::Mhpmevent3 && n <= csr::Mhpmevent31);
+}
+
+// A CSR that is plain storage: a read returns the field, a write stores the
+// value masked by writable (WARL). field is nullptr for every other number,
+// including the odd pmpcfg registers, which do not exist on RV64.
+struct PlainCsr {
+    u64* field;
+    u64 writable;
+};
+
+PlainCsr plain_csr(HartState& st, u16 n) {
+    constexpr u64 kAll = ~u64{0};
+    if (n >= csr::Pmpcfg0 && n <= csr::Pmpcfg15)
+        return (n & 1) ? PlainCsr{nullptr, 0} : PlainCsr{&st.pmpcfg[(n - csr::Pmpcfg0) / 2], kAll};
+    if (n >= csr::Pmpaddr0 && n <= csr::Pmpaddr63)
+        return {&st.pmpaddr[n - csr::Pmpaddr0], kPmpaddrMask};
+    switch (n) {
+    case csr::Medeleg:
+        return {&st.medeleg, kMedelegMask};
+    case csr::Mideleg:
+        return {&st.mideleg, irq::kSupervisorMask};
+    case csr::Mie:
+        return {&st.mie, irq::kAllMask};
+    default:
+        break;
+    }
+    // S's trap CSRs stand 0x200 below M's, with the same WARL masks.
+    static_assert(csr::Mtvec - csr::Stvec == 0x200 && csr::Mcounteren - csr::Scounteren == 0x200 &&
+                  csr::Menvcfg - csr::Senvcfg == 0x200 && csr::Mscratch - csr::Sscratch == 0x200 &&
+                  csr::Mepc - csr::Sepc == 0x200 && csr::Mcause - csr::Scause == 0x200 &&
+                  csr::Mtval - csr::Stval == 0x200);
+    const bool s = (n >> 8) == 1;
+    switch (s ? n + 0x200 : n) {
+    case csr::Mtvec:
+        return {s ? &st.stvec : &st.mtvec, ~u64{2}}; // modes 2/3 are reserved
+    case csr::Mcounteren:
+        return {s ? &st.scounteren : &st.mcounteren, 0xffffffff};
+    case csr::Menvcfg:
+        return {s ? &st.senvcfg : &st.menvcfg, kEnvcfgMask};
+    case csr::Mscratch:
+        return {s ? &st.sscratch : &st.mscratch, kAll};
+    case csr::Mepc:
+        return {s ? &st.sepc : &st.mepc, ~u64{1}};
+    case csr::Mcause:
+        return {s ? &st.scause : &st.mcause, kAll};
+    case csr::Mtval:
+        return {s ? &st.stval : &st.mtval, kAll};
+    default:
+        return {nullptr, 0};
+    }
+}
+
 } // namespace
 
 bool Core::csr_accessible(u16 number, bool write) const {
@@ -56,18 +112,11 @@ bool Core::csr_read(u16 n, u64& v) {
         v = n == csr::Cycle ? st.mcycle : n == csr::Time ? read_time() : n == csr::Instret ? st.minstret : 0;
         return true;
     }
-    if (n >= csr::Pmpcfg0 && n <= csr::Pmpcfg15) {
-        if (n & 1)
-            return false; // odd pmpcfg registers do not exist on RV64
-        v = st.pmpcfg[(n - csr::Pmpcfg0) / 2];
+    if (const PlainCsr plain = plain_csr(st, n); plain.field != nullptr) {
+        v = *plain.field;
         return true;
     }
-    if (n >= csr::Pmpaddr0 && n <= csr::Pmpaddr63) {
-        v = st.pmpaddr[n - csr::Pmpaddr0];
-        return true;
-    }
-    if ((n >= csr::Mhpmcounter3 && n <= csr::Mhpmcounter31) ||
-        (n >= csr::Mhpmevent3 && n <= csr::Mhpmevent31)) {
+    if (hardwired_zero(n)) {
         v = 0;
         return true;
     }
@@ -84,27 +133,6 @@ bool Core::csr_read(u16 n, u64& v) {
         return true;
     case csr::Sie:
         v = st.mie & st.mideleg;
-        return true;
-    case csr::Stvec:
-        v = st.stvec;
-        return true;
-    case csr::Scounteren:
-        v = st.scounteren;
-        return true;
-    case csr::Senvcfg:
-        v = st.senvcfg;
-        return true;
-    case csr::Sscratch:
-        v = st.sscratch;
-        return true;
-    case csr::Sepc:
-        v = st.sepc;
-        return true;
-    case csr::Scause:
-        v = st.scause;
-        return true;
-    case csr::Stval:
-        v = st.stval;
         return true;
     case csr::Sip:
         v = effective_mip() & st.mideleg;
@@ -129,38 +157,8 @@ bool Core::csr_read(u16 n, u64& v) {
     case csr::Misa:
         v = misa_value();
         return true;
-    case csr::Medeleg:
-        v = st.medeleg;
-        return true;
-    case csr::Mideleg:
-        v = st.mideleg;
-        return true;
-    case csr::Mie:
-        v = st.mie;
-        return true;
-    case csr::Mtvec:
-        v = st.mtvec;
-        return true;
-    case csr::Mcounteren:
-        v = st.mcounteren;
-        return true;
-    case csr::Menvcfg:
-        v = st.menvcfg;
-        return true;
     case csr::Mcountinhibit:
         v = st.mcountinhibit;
-        return true;
-    case csr::Mscratch:
-        v = st.mscratch;
-        return true;
-    case csr::Mepc:
-        v = st.mepc;
-        return true;
-    case csr::Mcause:
-        v = st.mcause;
-        return true;
-    case csr::Mtval:
-        v = st.mtval;
         return true;
     case csr::Mip:
         v = effective_mip();
@@ -177,19 +175,12 @@ bool Core::csr_read(u16 n, u64& v) {
 }
 
 bool Core::csr_write(u16 n, u64 v) {
-    if (n >= csr::Pmpcfg0 && n <= csr::Pmpcfg15) {
-        if (n & 1)
-            return false;
-        st.pmpcfg[(n - csr::Pmpcfg0) / 2] = v;
+    if (const PlainCsr plain = plain_csr(st, n); plain.field != nullptr) {
+        *plain.field = v & plain.writable;
         return true;
     }
-    if (n >= csr::Pmpaddr0 && n <= csr::Pmpaddr63) {
-        st.pmpaddr[n - csr::Pmpaddr0] = v & kPmpaddrMask;
+    if (hardwired_zero(n))
         return true;
-    }
-    if ((n >= csr::Mhpmcounter3 && n <= csr::Mhpmcounter31) ||
-        (n >= csr::Mhpmevent3 && n <= csr::Mhpmevent31))
-        return true; // hardwired to zero
     switch (n) {
     case csr::Fflags:
     case csr::Frm:
@@ -210,27 +201,6 @@ bool Core::csr_write(u16 n, u64 v) {
         return true;
     case csr::Sie:
         st.mie = (st.mie & ~st.mideleg) | (v & st.mideleg);
-        return true;
-    case csr::Stvec:
-        st.stvec = v & ~u64{2};
-        return true; // modes 2/3 are reserved
-    case csr::Scounteren:
-        st.scounteren = v & 0xffffffff;
-        return true;
-    case csr::Senvcfg:
-        st.senvcfg = v & kEnvcfgMask;
-        return true;
-    case csr::Sscratch:
-        st.sscratch = v;
-        return true;
-    case csr::Sepc:
-        st.sepc = v & ~u64{1};
-        return true;
-    case csr::Scause:
-        st.scause = v;
-        return true;
-    case csr::Stval:
-        st.stval = v;
         return true;
     case csr::Sip: {
         const u64 writable = irq::bit(irq::SSI) & st.mideleg;
@@ -258,39 +228,9 @@ bool Core::csr_write(u16 n, u64 v) {
     }
     case csr::Misa:
         return true; // fixed
-    case csr::Medeleg:
-        st.medeleg = v & kMedelegMask;
-        return true;
-    case csr::Mideleg:
-        st.mideleg = v & irq::kSupervisorMask;
-        return true;
-    case csr::Mie:
-        st.mie = v & irq::kAllMask;
-        return true;
-    case csr::Mtvec:
-        st.mtvec = v & ~u64{2};
-        return true;
-    case csr::Mcounteren:
-        st.mcounteren = v & 0xffffffff;
-        return true;
-    case csr::Menvcfg:
-        st.menvcfg = v & kEnvcfgMask;
-        return true;
     case csr::Mcountinhibit:
         st.mcountinhibit = v & 0xfffffffd; // bit 1 (time) is read-only zero
         update_counter_steps();
-        return true;
-    case csr::Mscratch:
-        st.mscratch = v;
-        return true;
-    case csr::Mepc:
-        st.mepc = v & ~u64{1};
-        return true;
-    case csr::Mcause:
-        st.mcause = v;
-        return true;
-    case csr::Mtval:
-        st.mtval = v;
         return true;
     case csr::Mip: // SSIP, STIP and SEIP are writable by M; the rest are device lines
         st.mip = (st.mip & ~irq::kSupervisorMask) | (v & irq::kSupervisorMask);

@@ -7,14 +7,8 @@ namespace kite::riscv {
 
 namespace {
 
-constexpr u32 bits(u32 v, int hi, int lo) {
-    return (v >> lo) & ((1u << (hi - lo + 1)) - 1);
-}
-
-constexpr i32 sign_extend(u32 v, int width) {
-    const u32 shift = 32 - width;
-    return static_cast<i32>(v << shift) >> shift;
-}
+using insn_field::bits;
+using insn_field::sign_extend;
 
 constexpr i32 imm_i(u32 r) {
     return static_cast<i32>(r) >> 20;
@@ -52,22 +46,18 @@ Fields fields(u32 r) {
 }
 
 DecodedInsn make(Op op, const Fields& f, i32 imm = 0) {
-    DecodedInsn d;
-    d.op = op;
-    d.rd = f.rd;
-    d.rs1 = f.rs1;
-    d.rs2 = f.rs2;
-    d.rs3 = f.rs3;
-    d.rm = f.funct3;
-    d.length = 4;
-    d.imm = imm;
-    return d;
+    return {.op = op,
+            .rd = f.rd,
+            .rs1 = f.rs1,
+            .rs2 = f.rs2,
+            .rs3 = f.rs3,
+            .rm = f.funct3,
+            .length = 4,
+            .imm = imm};
 }
 
 DecodedInsn illegal() {
-    DecodedInsn d;
-    d.op = Op::Illegal;
-    return d;
+    return {.op = Op::Illegal};
 }
 
 DecodedInsn decode_load(const Fields& f) {

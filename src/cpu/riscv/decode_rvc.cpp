@@ -8,16 +8,11 @@ namespace kite::riscv {
 
 namespace {
 
+using insn_field::bits;
+using insn_field::sign_extend;
+
 constexpr u32 bit(u32 v, int n) {
     return (v >> n) & 1;
-}
-constexpr u32 bits(u32 v, int hi, int lo) {
-    return (v >> lo) & ((1u << (hi - lo + 1)) - 1);
-}
-
-constexpr i32 sign_extend(u32 v, int width) {
-    const u32 shift = 32 - width;
-    return static_cast<i32>(v << shift) >> shift;
 }
 
 // The 3-bit register fields of CIW/CL/CS/CA/CB name x8..x15 (or f8..f15).
@@ -26,22 +21,17 @@ constexpr u8 creg(u32 v) {
 }
 
 DecodedInsn insn(Op op, u32 rd, u32 rs1, u32 rs2, i32 imm) {
-    DecodedInsn d;
-    d.op = op;
-    d.rd = static_cast<u8>(rd);
-    d.rs1 = static_cast<u8>(rs1);
-    d.rs2 = static_cast<u8>(rs2);
-    d.rm = 0;
-    d.length = 2;
-    d.imm = imm;
-    return d;
+    return {.op = op,
+            .rd = static_cast<u8>(rd),
+            .rs1 = static_cast<u8>(rs1),
+            .rs2 = static_cast<u8>(rs2),
+            .rm = 0,
+            .length = 2,
+            .imm = imm};
 }
 
 DecodedInsn illegal() {
-    DecodedInsn d;
-    d.op = Op::Illegal;
-    d.length = 2;
-    return d;
+    return {.op = Op::Illegal, .length = 2};
 }
 
 // Immediates, named after the instructions that use them.

@@ -31,4 +31,15 @@ inline u64 imm64(const DecodedInsn& d) {
     return static_cast<u64>(static_cast<i64>(d.imm));
 }
 
+// An integer operation on x registers (I, M, Zba/Zbb/Zbs): expr computes rd
+// from a (rs1), b (rs2) and imm (the immediate, sign-extended to 64 bits).
+#define KITE_RV_ALU(name, expr)                                                                              \
+    KITE_RV_HANDLER(name) {                                                                                  \
+        const u64 a = c.st.x[d.rs1];                                                                         \
+        [[maybe_unused]] const u64 b = c.st.x[d.rs2];                                                        \
+        [[maybe_unused]] const u64 imm = imm64(d);                                                           \
+        c.st.x[d.rd] = (expr);                                                                               \
+        return next_pc(d, pc);                                                                               \
+    }
+
 } // namespace kite::riscv

@@ -94,29 +94,24 @@ KITE_RV_HANDLER(ScD) {
     return do_sc<u64>(c, d, pc);
 }
 
-#define KITE_RV_AMO(name, type, expr)                                                                        \
-    KITE_RV_HANDLER(name) {                                                                                  \
-        return do_amo<type>(c, d, pc, [](type a, type b) -> type { return (expr); });                        \
+// Each AMO in both widths: the .w handler on u32, the .d one on u64.
+#define KITE_RV_AMO(name_w, name_d, expr)                                                                    \
+    KITE_RV_HANDLER(name_w) {                                                                                \
+        return do_amo<u32>(c, d, pc, [](u32 a, u32 b) -> u32 { return (expr); });                            \
+    }                                                                                                        \
+    KITE_RV_HANDLER(name_d) {                                                                                \
+        return do_amo<u64>(c, d, pc, [](u64 a, u64 b) -> u64 { return (expr); });                            \
     }
 
-KITE_RV_AMO(AmoswapW, u32, (static_cast<void>(a), b))
-KITE_RV_AMO(AmoaddW, u32, a + b)
-KITE_RV_AMO(AmoxorW, u32, a ^ b)
-KITE_RV_AMO(AmoandW, u32, (a & b))
-KITE_RV_AMO(AmoorW, u32, a | b)
-KITE_RV_AMO(AmominW, u32, smin(a, b))
-KITE_RV_AMO(AmomaxW, u32, smax(a, b))
-KITE_RV_AMO(AmominuW, u32, std::min(a, b))
-KITE_RV_AMO(AmomaxuW, u32, std::max(a, b))
-KITE_RV_AMO(AmoswapD, u64, (static_cast<void>(a), b))
-KITE_RV_AMO(AmoaddD, u64, a + b)
-KITE_RV_AMO(AmoxorD, u64, a ^ b)
-KITE_RV_AMO(AmoandD, u64, (a & b))
-KITE_RV_AMO(AmoorD, u64, a | b)
-KITE_RV_AMO(AmominD, u64, smin(a, b))
-KITE_RV_AMO(AmomaxD, u64, smax(a, b))
-KITE_RV_AMO(AmominuD, u64, std::min(a, b))
-KITE_RV_AMO(AmomaxuD, u64, std::max(a, b))
+KITE_RV_AMO(AmoswapW, AmoswapD, (static_cast<void>(a), b))
+KITE_RV_AMO(AmoaddW, AmoaddD, a + b)
+KITE_RV_AMO(AmoxorW, AmoxorD, a ^ b)
+KITE_RV_AMO(AmoandW, AmoandD, (a & b))
+KITE_RV_AMO(AmoorW, AmoorD, a | b)
+KITE_RV_AMO(AmominW, AmominD, smin(a, b))
+KITE_RV_AMO(AmomaxW, AmomaxD, smax(a, b))
+KITE_RV_AMO(AmominuW, AmominuD, std::min(a, b))
+KITE_RV_AMO(AmomaxuW, AmomaxuD, std::max(a, b))
 
 #undef KITE_RV_AMO
 

@@ -138,15 +138,6 @@ KITE_RV_HANDLER(Sd) {
     return do_store<u64>(c, d, pc);
 }
 
-#define KITE_RV_ALU(name, expr)                                                                              \
-    KITE_RV_HANDLER(name) {                                                                                  \
-        const u64 a = c.st.x[d.rs1];                                                                         \
-        [[maybe_unused]] const u64 b = c.st.x[d.rs2];                                                        \
-        [[maybe_unused]] const u64 imm = imm64(d);                                                           \
-        c.st.x[d.rd] = (expr);                                                                               \
-        return next_pc(d, pc);                                                                               \
-    }
-
 KITE_RV_ALU(Addi, a + imm)
 KITE_RV_ALU(Slti, s(a) < s(imm) ? 1 : 0)
 KITE_RV_ALU(Sltiu, a < imm ? 1 : 0)
@@ -175,8 +166,6 @@ KITE_RV_ALU(Subw, sext32(a - b))
 KITE_RV_ALU(Sllw, sext32(a << (b & 31)))
 KITE_RV_ALU(Srlw, sext32(static_cast<u32>(a) >> (b & 31)))
 KITE_RV_ALU(Sraw, sext32(static_cast<u32>(static_cast<i32>(a) >> (b & 31))))
-
-#undef KITE_RV_ALU
 
 // One hart with no caches to keep coherent: FENCE only orders, and the
 // interpreter already performs accesses in program order.

@@ -50,30 +50,20 @@ i32 rem_signed32(i32 a, i32 b) {
 
 } // namespace
 
-#define KITE_RV_MUL(name, expr)                                                                              \
-    KITE_RV_HANDLER(name) {                                                                                  \
-        const u64 a = c.st.x[d.rs1];                                                                         \
-        const u64 b = c.st.x[d.rs2];                                                                         \
-        c.st.x[d.rd] = (expr);                                                                               \
-        return next_pc(d, pc);                                                                               \
-    }
-
-KITE_RV_MUL(Mul, a* b)
-KITE_RV_MUL(Mulh, static_cast<u64>((static_cast<i128>(s(a)) * static_cast<i128>(s(b))) >> 64))
-KITE_RV_MUL(Mulhsu,
+KITE_RV_ALU(Mul, a* b)
+KITE_RV_ALU(Mulh, static_cast<u64>((static_cast<i128>(s(a)) * static_cast<i128>(s(b))) >> 64))
+KITE_RV_ALU(Mulhsu,
             static_cast<u64>((static_cast<i128>(s(a)) * static_cast<i128>(static_cast<u128>(b))) >> 64))
-KITE_RV_MUL(Mulhu, static_cast<u64>((static_cast<u128>(a) * static_cast<u128>(b)) >> 64))
-KITE_RV_MUL(Div, div_signed(s(a), s(b)))
-KITE_RV_MUL(Divu, b == 0 ? ~u64{0} : a / b)
-KITE_RV_MUL(Rem, rem_signed(s(a), s(b)))
-KITE_RV_MUL(Remu, b == 0 ? a : a % b)
-KITE_RV_MUL(Mulw, sext32(a* b))
-KITE_RV_MUL(Divw, sext32(static_cast<u32>(div_signed32(static_cast<i32>(a), static_cast<i32>(b)))))
-KITE_RV_MUL(Divuw, sext32(static_cast<u32>(b) == 0 ? ~u32{0} : static_cast<u32>(a) / static_cast<u32>(b)))
-KITE_RV_MUL(Remw, sext32(static_cast<u32>(rem_signed32(static_cast<i32>(a), static_cast<i32>(b)))))
-KITE_RV_MUL(Remuw, sext32(static_cast<u32>(b) == 0 ? static_cast<u32>(a)
+KITE_RV_ALU(Mulhu, static_cast<u64>((static_cast<u128>(a) * static_cast<u128>(b)) >> 64))
+KITE_RV_ALU(Div, div_signed(s(a), s(b)))
+KITE_RV_ALU(Divu, b == 0 ? ~u64{0} : a / b)
+KITE_RV_ALU(Rem, rem_signed(s(a), s(b)))
+KITE_RV_ALU(Remu, b == 0 ? a : a % b)
+KITE_RV_ALU(Mulw, sext32(a* b))
+KITE_RV_ALU(Divw, sext32(static_cast<u32>(div_signed32(static_cast<i32>(a), static_cast<i32>(b)))))
+KITE_RV_ALU(Divuw, sext32(static_cast<u32>(b) == 0 ? ~u32{0} : static_cast<u32>(a) / static_cast<u32>(b)))
+KITE_RV_ALU(Remw, sext32(static_cast<u32>(rem_signed32(static_cast<i32>(a), static_cast<i32>(b)))))
+KITE_RV_ALU(Remuw, sext32(static_cast<u32>(b) == 0 ? static_cast<u32>(a)
                                                    : static_cast<u32>(a) % static_cast<u32>(b)))
-
-#undef KITE_RV_MUL
 
 } // namespace kite::riscv

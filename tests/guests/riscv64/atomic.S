@@ -98,8 +98,7 @@ RVTEST_BEGIN
     # misaligned (6) or, as the spec also allows, store/AMO access fault (7);
     # LR as a load (4 or 5). Kite raises the misaligned causes.
     li TESTNUM, 50
-    lla t0, misaligned_handler
-    csrw mtvec, t0
+    SET_TVEC(mtvec, misaligned_handler)
     addi a1, a1, 2
     li s1, 0
     amoadd.w a0, a3, (a1)

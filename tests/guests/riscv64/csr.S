@@ -95,8 +95,7 @@ RVTEST_BEGIN
 
     /* FS = Off: FP instructions and FP CSRs are illegal. */
     li TESTNUM, 32
-    lla t0, count_illegal
-    csrw mtvec, t0
+    SET_TVEC(mtvec, count_illegal)
     li t0, MSTATUS_FS
     csrc mstatus, t0
     li s1, 0

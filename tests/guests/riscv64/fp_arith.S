@@ -6,41 +6,20 @@
  * patterns; f4 set by the caller) and checks f3 and fflags. */
 #define TEST_S(n, expected, flags, a, b, ...)                                \
     li TESTNUM, n;                                                            \
-    li t0, a;                                                                 \
-    fmv.w.x f1, t0;                                                           \
-    li t0, b;                                                                 \
-    fmv.w.x f2, t0;                                                           \
-    fsflags zero;                                                             \
-    __VA_ARGS__;                                                              \
-    fmv.x.w a0, f3;                                                           \
-    slli a0, a0, 32;                                                          \
-    srli a0, a0, 32;                                                          \
-    CHECK(a0, expected);                                                      \
-    frflags a1;                                                               \
-    CHECK(a1, flags)
+    FSET_S(f1, a);                                                            \
+    FSET_S(f2, b);                                                            \
+    FP_CHECK(expected, flags, __VA_ARGS__; fmv.x.w a0, f3; slli a0, a0, 32; srli a0, a0, 32)
 
 #define TEST_D(n, expected, flags, a, b, ...)                                \
     li TESTNUM, n;                                                            \
-    li t0, a;                                                                 \
-    fmv.d.x f1, t0;                                                           \
-    li t0, b;                                                                 \
-    fmv.d.x f2, t0;                                                           \
-    fsflags zero;                                                             \
-    __VA_ARGS__;                                                              \
-    fmv.x.d a0, f3;                                                           \
-    CHECK(a0, expected);                                                      \
-    frflags a1;                                                               \
-    CHECK(a1, flags)
+    FSET_D(f1, a);                                                            \
+    FSET_D(f2, b);                                                            \
+    FP_CHECK(expected, flags, __VA_ARGS__; fmv.x.d a0, f3)
 
 #define ONE 0x3f800000
 #define TWO 0x40000000
 #define THREE 0x40400000
 #define HALF 0x3f000000
-#define NX 1
-#define UF 2
-#define OF 4
-#define DZ 8
-#define NV 16
 
 RVTEST_BEGIN
     li t0, MSTATUS_FS_INITIAL
@@ -80,8 +59,7 @@ RVTEST_BEGIN
     TEST_S(24, ONE, NX, ONE, 0x33800000, fadd.s f3, f1, f2)            # RNE: to even
 
     /* Fused forms: 2*3 +- 1. */
-    li t0, ONE
-    fmv.w.x f4, t0
+    FSET_S(f4, ONE)
     TEST_S(30, 0x40e00000, 0, TWO, THREE, fmadd.s f3, f1, f2, f4)
     TEST_S(31, 0x40a00000, 0, TWO, THREE, fmsub.s f3, f1, f2, f4)
     TEST_S(32, 0xc0a00000, 0, TWO, THREE, fnmsub.s f3, f1, f2, f4)
@@ -111,20 +89,17 @@ RVTEST_BEGIN
     TEST_D(65, 0x7ff8000000000000, NV, 0x7ff0000000000000, 0x7ff0000000000000, fsub.d f3, f1, f2)
     TEST_D(66, 0x8000000000000000, 0, 0, 0x8000000000000000, fmin.d f3, f1, f2)
     TEST_D(67, 0xbff0000000000000, 0, 0x3ff0000000000000, 0, fsgnjn.d f3, f1, f2)
-    li t0, 0x3ff0000000000000
-    fmv.d.x f4, t0
+    FSET_D(f4, 0x3ff0000000000000)
     TEST_D(68, 0x401c000000000000, 0, 0x4000000000000000, 0x4008000000000000, fmadd.d f3, f1, f2, f4)
     TEST_D(69, 0xc01c000000000000, 0, 0x4000000000000000, 0x4008000000000000, fnmadd.d f3, f1, f2, f4)
 
     /* fflags accrue until cleared; fcsr holds frm and fflags. */
     li TESTNUM, 70
     fsflags zero
-    li t0, ONE
-    fmv.w.x f1, t0
+    FSET_S(f1, ONE)
     fmv.w.x f2, zero
     fdiv.s f3, f1, f2                           # DZ
-    li t0, THREE
-    fmv.w.x f2, t0
+    FSET_S(f2, THREE)
     fdiv.s f3, f1, f2                           # NX
     frflags a0
     CHECK(a0, DZ | NX)
@@ -144,8 +119,7 @@ RVTEST_BEGIN
 
     /* An invalid dynamic rounding mode makes rounding instructions illegal. */
     li TESTNUM, 73
-    lla t0, expect_illegal
-    csrw mtvec, t0
+    SET_TVEC(mtvec, expect_illegal)
     li s1, 0
     fadd.s f3, f1, f2                           # frm = 7 (from fscsr above): illegal
     CHECK(s1, 1)

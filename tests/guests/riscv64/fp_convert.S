@@ -2,41 +2,22 @@
 # loads/stores and NaN-boxing of single-precision values.
 #include "riscv_test.h"
 
-#define NX 1
-#define OF 4
-#define NV 16
-
 /* a0 = inst(f1) where f1 holds single bits `a`; checks a0 and fflags. */
 #define TEST_F2X_S(n, expected, flags, a, ...)                                \
     li TESTNUM, n;                                                            \
-    li t0, a;                                                                 \
-    fmv.w.x f1, t0;                                                           \
-    fsflags zero;                                                             \
-    __VA_ARGS__;                                                              \
-    CHECK(a0, expected);                                                      \
-    frflags a1;                                                               \
-    CHECK(a1, flags)
+    FSET_S(f1, a);                                                            \
+    FP_CHECK(expected, flags, __VA_ARGS__)
 
 #define TEST_F2X_D(n, expected, flags, a, ...)                                \
     li TESTNUM, n;                                                            \
-    li t0, a;                                                                 \
-    fmv.d.x f1, t0;                                                           \
-    fsflags zero;                                                             \
-    __VA_ARGS__;                                                              \
-    CHECK(a0, expected);                                                      \
-    frflags a1;                                                               \
-    CHECK(a1, flags)
+    FSET_D(f1, a);                                                            \
+    FP_CHECK(expected, flags, __VA_ARGS__)
 
 /* f3 = inst(a1 = v); checks f3's 64 raw bits and fflags. */
 #define TEST_X2F(n, expected, flags, v, ...)                                  \
     li TESTNUM, n;                                                            \
     li a1, v;                                                                 \
-    fsflags zero;                                                             \
-    __VA_ARGS__;                                                              \
-    fmv.x.d a0, f3;                                                           \
-    CHECK(a0, expected);                                                      \
-    frflags a1;                                                               \
-    CHECK(a1, flags)
+    FP_CHECK(expected, flags, __VA_ARGS__; fmv.x.d a0, f3)
 
 #define BOX(v) (0xffffffff00000000 | (v))
 
@@ -92,8 +73,7 @@ RVTEST_BEGIN
     TEST_F2X_S(43, 0x7ff8000000000000, NV, 0x7f800001, fcvt.d.s f2, f1; fmv.x.d a0, f2) # sNaN
 
     /* comparisons: feq is quiet, flt/fle signal on any NaN */
-    li t0, 0x3f800000
-    fmv.w.x f2, t0
+    FSET_S(f2, 0x3f800000)
     TEST_F2X_S(50, 1, 0, 0x3f800000, feq.s a0, f1, f2)
     TEST_F2X_S(51, 0, 0, 0x3f800000, flt.s a0, f1, f2)
     TEST_F2X_S(52, 1, 0, 0x3f800000, fle.s a0, f1, f2)
@@ -104,8 +84,7 @@ RVTEST_BEGIN
     TEST_F2X_S(57, 0, NV, 0x7f800001, feq.s a0, f1, f2)
     fmv.w.x f2, zero
     TEST_F2X_S(58, 1, 0, 0x80000000, feq.s a0, f1, f2)                       # -0 == +0
-    li t0, 0x4000000000000000
-    fmv.d.x f2, t0
+    FSET_D(f2, 0x4000000000000000)
     TEST_F2X_D(59, 1, 0, 0x3ff0000000000000, flt.d a0, f1, f2)
     TEST_F2X_D(60, 0, NV, 0x7ff8000000000000, fle.d a0, f1, f2)
 
@@ -125,13 +104,11 @@ RVTEST_BEGIN
 
     /* NaN boxing */
     li TESTNUM, 90
-    li t0, 0x3f800000
-    fmv.w.x f1, t0
+    FSET_S(f1, 0x3f800000)
     fmv.x.d a0, f1
     CHECK(a0, BOX(0x3f800000))
     li TESTNUM, 91
-    li t0, 0x000000003f800000          # upper half not all ones: not a valid single
-    fmv.d.x f1, t0
+    FSET_D(f1, 0x000000003f800000)     # upper half not all ones: not a valid single
     fadd.s f2, f1, f1
     fmv.x.d a0, f2
     CHECK(a0, BOX(0x7fc00000))
@@ -142,13 +119,11 @@ RVTEST_BEGIN
     fmv.x.w a0, f1                     # moves the raw low bits, sign-extended
     CHECK(a0, 0x3f800000)
     li TESTNUM, 94
-    li t0, 0xffffffff80000000
-    fmv.d.x f1, t0
+    FSET_D(f1, 0xffffffff80000000)
     fmv.x.w a0, f1
     CHECK(a0, 0xffffffff80000000)
     li TESTNUM, 95
-    li t0, 0x00000000ffffffff
-    fmv.d.x f1, t0
+    FSET_D(f1, 0x00000000ffffffff)
     fsgnj.s f2, f1, f1                 # sign injection reads a NaN-boxed operand too
     fmv.x.d a0, f2
     CHECK(a0, BOX(0x7fc00000))
@@ -165,8 +140,7 @@ RVTEST_BEGIN
     ld a0, 16(a1)
     CHECK(a0, 0x400921fb54442d18)
     li TESTNUM, 102
-    li t0, 0x1234567887654321
-    fmv.d.x f3, t0
+    FSET_D(f3, 0x1234567887654321)
     fsw f3, 24(a1)                     # stores the low 32 bits, boxed or not
     lwu a0, 24(a1)
     CHECK(a0, 0x87654321)

@@ -7,10 +7,8 @@
 #define MIE_STIE (1 << 5)
 
 RVTEST_BEGIN
-    lla t0, m_handler
-    csrw mtvec, t0
-    lla t0, s_handler
-    csrw stvec, t0
+    SET_TVEC(mtvec, m_handler)
+    SET_TVEC(stvec, s_handler)
 
     /* Delegated SSI taken in S as soon as S enables it. */
     li TESTNUM, 1
@@ -79,8 +77,7 @@ RVTEST_BEGIN
 
     /* In M: taken only with mstatus.MIE, right after setting it. */
     li TESTNUM, 20
-    lla t0, m_irq_handler
-    csrw mtvec, t0
+    SET_TVEC(mtvec, m_irq_handler)
     li s8, -1
     li t0, MIP_STIP
     csrs mip, t0
@@ -141,8 +138,7 @@ run_u:
     li s8, -1
     li s5, -1
     li s6, -1
-    lla t0, m_handler
-    csrw mtvec, t0
+    SET_TVEC(mtvec, m_handler)
     mret
 
 s_enable_and_spin:

@@ -9,6 +9,13 @@
     inst a0, offset(a1);                                                      \
     CHECK(a0, expected)
 
+/* Stores src, then loads rd back from the same address and checks it. */
+#define TEST_ST_LD(n, store, load, src, rd, addr, expected)                   \
+    li TESTNUM, n;                                                            \
+    store src, addr;                                                          \
+    load rd, addr;                                                            \
+    CHECK(rd, expected)
+
 RVTEST_BEGIN
     TEST_LD(1, lb, 0xffffffffffffff87, 0)
     TEST_LD(2, lbu, 0x87, 0)
@@ -37,14 +44,8 @@ RVTEST_BEGIN
     sw a3, 4(a1)
     ld a0, 0(a1)
     CHECK(a0, 0x556677887788ff88)
-    li TESTNUM, 22
-    sd a3, 8(a1)
-    ld a0, 8(a1)
-    CHECK(a0, 0x1122334455667788)
-    li TESTNUM, 23
-    sd a3, -8(sp)                   # negative offsets
-    ld a0, -8(sp)
-    CHECK(a0, 0x1122334455667788)
+    TEST_ST_LD(22, sd, ld, a3, a0, 8(a1), 0x1122334455667788)
+    TEST_ST_LD(23, sd, ld, a3, a0, -8(sp), 0x1122334455667788) # negative offsets
 
     # Misaligned accesses work (no trap handler is installed for them).
     li TESTNUM, 30
@@ -66,10 +67,7 @@ RVTEST_BEGIN
     li TESTNUM, 34
     lhu a0, -1(a1)
     CHECK(a0, 0x5566)
-    li TESTNUM, 35
-    sw a3, -2(a1)
-    lwu a0, -2(a1)
-    CHECK(a0, 0x55667788)
+    TEST_ST_LD(35, sw, lwu, a3, a0, -2(a1), 0x55667788)
 
     # Compressed loads and stores (x8-x15 and sp-relative).
     .option push
@@ -80,19 +78,13 @@ RVTEST_BEGIN
     c.sd s1, 16(s0)
     c.ld a5, 16(s0)
     bne a5, s1, fail
-    li TESTNUM, 41
-    c.sw s1, 24(s0)
-    c.lw a4, 24(s0)
-    CHECK(a4, 0xffffffff89abcdef)
+    TEST_ST_LD(41, c.sw, c.lw, s1, a4, 24(s0), 0xffffffff89abcdef)
     li TESTNUM, 42
     addi sp, sp, -64
     c.sdsp s1, 8(sp)
     c.ldsp a0, 8(sp)
     bne a0, s1, fail
-    li TESTNUM, 43
-    c.swsp s1, 16(sp)
-    c.lwsp a0, 16(sp)
-    CHECK(a0, 0xffffffff89abcdef)
+    TEST_ST_LD(43, c.swsp, c.lwsp, s1, a0, 16(sp), 0xffffffff89abcdef)
     addi sp, sp, 64
     .option pop
     RVTEST_PASS

@@ -64,8 +64,7 @@
     RUN_AT_T3(1)
 
 RVTEST_BEGIN
-    lla t0, m_handler
-    csrw mtvec, t0
+    SET_TVEC(mtvec, m_handler)
 
     /* root[2]: gigapage 0x8000_0000 (supervisor RWX, A and D preset) */
     li t0, 0x80000000
@@ -217,8 +216,7 @@ RVTEST_BEGIN
     li TESTNUM, 50
     li t0, 1 << CAUSE_LOAD_PAGE_FAULT
     csrw medeleg, t0
-    lla t0, s_handler
-    csrw stvec, t0
+    SET_TVEC(stvec, s_handler)
     li a0, VA_SDATA
     RUN_USER(u_load)
     CHECK(s8, CAUSE_ECALL_S)           # the S handler's report

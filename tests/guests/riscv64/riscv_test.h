@@ -88,6 +88,36 @@ fromhost: .dword 0;
     inst a0, a1;                                                              \
     CHECK(a0, expected)
 
+/* Points the trap vector `csr` (mtvec or stvec) at `label` (clobbers t0). */
+#define SET_TVEC(csr, label)                                                  \
+    lla t0, label;                                                            \
+    csrw csr, t0
+
+/* FP programs: fflags bits, */
+#define NX 1
+#define UF 2
+#define OF 4
+#define DZ 8
+#define NV 16
+
+/* freg = the single (FSET_S) or double (FSET_D) bit pattern v (clobbers t0), */
+#define FSET_S(freg, v)                                                       \
+    li t0, v;                                                                 \
+    fmv.w.x freg, t0
+#define FSET_D(freg, v)                                                       \
+    li t0, v;                                                                 \
+    fmv.d.x freg, t0
+
+/* and a check: runs the instructions (last, they have commas) with fflags
+ * cleared, then checks a0 against `expected` and the fflags they raised
+ * against `flags` (clobbers a1). */
+#define FP_CHECK(expected, flags, ...)                                        \
+    fsflags zero;                                                             \
+    __VA_ARGS__;                                                              \
+    CHECK(a0, expected);                                                      \
+    frflags a1;                                                               \
+    CHECK(a1, flags)
+
 /* mstatus / mip bits and causes used by several programs. */
 #define MSTATUS_SIE (1 << 1)
 #define MSTATUS_MIE (1 << 3)

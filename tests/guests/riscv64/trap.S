@@ -22,10 +22,8 @@
 1:
 
 RVTEST_BEGIN
-    lla t0, m_handler
-    csrw mtvec, t0
-    lla t0, s_handler
-    csrw stvec, t0
+    SET_TVEC(mtvec, m_handler)
+    SET_TVEC(stvec, s_handler)
 
     /* ecall causes by mode, no delegation */
     li TESTNUM, 1
