@@ -8,6 +8,7 @@ packages=(
   libfmt-dev libcli11-dev libgtest-dev libgmock-dev
   libfdt-dev device-tree-compiler  # RISC-V device trees
   gcc-riscv64-linux-gnu opensbi    # RISC-V test programs and the default firmware
+  libunicorn-dev   # reference CPU for the RISC-V differential test (tests/unit/riscv_diff)
   python3          # test runners
   clang-16 libclang-rt-16-dev  # libFuzzer targets
   qemu-system-x86 time  # side-by-side reference and RSS measurement for bench/
