@@ -34,6 +34,8 @@ import sys
 import tempfile
 import time
 
+from hostinfo import cpu_model  # noqa: E402
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKLOADS = ("int", "mem", "branch", "fp")
 MARK_START = "kite-init: bench start"
@@ -41,17 +43,6 @@ MARK_DONE = "kite-init: bench done"
 RE_RUN = re.compile(r"kite-init: bench run (\S+)")
 RE_FAIL = re.compile(r"kite-init: bench failed (\S+) rc=(\S+)")
 RE_RESULT = re.compile(r"^bench (\S+) ([0-9.]+) ([0-9a-f]+)\s*$")
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def git_head():

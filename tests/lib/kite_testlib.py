@@ -152,3 +152,48 @@ def require_default_riscv_guest():
         if not os.path.exists(path):
             skip(f"no default RISC-V guest in {current} (run guest/riscv64/build-all.sh)")
     return paths
+
+
+class PtyProcess:
+    """A command running on a new pseudo-terminal (as a user's terminal would
+    be), with its output collected as it is read."""
+
+    def __init__(self, argv):
+        import pty
+        self.pid, self.master = pty.fork()
+        if self.pid == 0:
+            os.execv(argv[0], argv)
+        self.output = b""
+
+    def read_until(self, needle, timeout):
+        """Reads until `needle` (bytes) has appeared in the output; returns whether it did."""
+        import select
+        deadline = time.monotonic() + timeout
+        while needle not in self.output and time.monotonic() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                self.output += chunk
+        return needle in self.output
+
+    def write(self, data):
+        os.write(self.master, data)
+
+    def wait_exit(self, timeout):
+        """The exit status; fails the test (after killing it) when it does not exit in time."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status)
+            self.read_until(b"\0", 0.05)  # keep draining so the process never blocks on output
+        os.kill(self.pid, 9)
+        fail(f"the process did not exit; output so far:\n{self.text()}")
+
+    def text(self):
+        return self.output.decode(errors="replace")
