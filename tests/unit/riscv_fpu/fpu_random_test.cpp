@@ -23,6 +23,7 @@
 #include <random>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 namespace kite::riscv::fpu {
 namespace {
@@ -424,118 +425,174 @@ Operands gen_fma(Gen& g) {
     return {ab[0], ab[1], c};
 }
 
+// ---- The library's functions for one format, keyed by the host type that
+// serves as its reference. kIndex numbers the format in the random seeds.
+template <typename H>
+struct Soft;
+
+template <>
+struct Soft<float> {
+    using Bits = u32;
+    static constexpr Fmt kFmt = Fmt::F32;
+    static constexpr const char* kName = "f32";
+    static constexpr u64 kIndex = 1;
+    static constexpr auto add = f32_add;
+    static constexpr auto sub = f32_sub;
+    static constexpr auto mul = f32_mul;
+    static constexpr auto div = f32_div;
+    static constexpr auto sqrt = f32_sqrt;
+    static constexpr auto fma = f32_fma;
+    static constexpr auto eq = f32_eq;
+    static constexpr auto lt = f32_lt;
+    static constexpr auto le = f32_le;
+    static constexpr auto min = f32_min;
+    static constexpr auto max = f32_max;
+    static constexpr auto classify = f32_classify;
+    static constexpr auto to_i32 = f32_to_i32;
+    static constexpr auto to_u32 = f32_to_u32;
+    static constexpr auto to_i64 = f32_to_i64;
+    static constexpr auto to_u64 = f32_to_u64;
+    static constexpr auto from_i32 = i32_to_f32;
+    static constexpr auto from_u32 = u32_to_f32;
+    static constexpr auto from_i64 = i64_to_f32;
+    static constexpr auto from_u64 = u64_to_f32;
+};
+
+template <>
+struct Soft<double> {
+    using Bits = u64;
+    static constexpr Fmt kFmt = Fmt::F64;
+    static constexpr const char* kName = "f64";
+    static constexpr u64 kIndex = 2;
+    static constexpr auto add = f64_add;
+    static constexpr auto sub = f64_sub;
+    static constexpr auto mul = f64_mul;
+    static constexpr auto div = f64_div;
+    static constexpr auto sqrt = f64_sqrt;
+    static constexpr auto fma = f64_fma;
+    static constexpr auto eq = f64_eq;
+    static constexpr auto lt = f64_lt;
+    static constexpr auto le = f64_le;
+    static constexpr auto min = f64_min;
+    static constexpr auto max = f64_max;
+    static constexpr auto classify = f64_classify;
+    static constexpr auto to_i32 = f64_to_i32;
+    static constexpr auto to_u32 = f64_to_u32;
+    static constexpr auto to_i64 = f64_to_i64;
+    static constexpr auto to_u64 = f64_to_u64;
+    static constexpr auto from_i32 = i32_to_f64;
+    static constexpr auto from_u32 = u32_to_f64;
+    static constexpr auto from_i64 = i64_to_f64;
+    static constexpr auto from_u64 = u64_to_f64;
+};
+
+template <typename H>
+using BitsOf = typename Soft<H>::Bits;
+
+// Each format-generic test runs once per format, named by it (FpuRandomFormat/f32.Add).
+template <typename H>
+class FpuRandomFormat : public ::testing::Test {};
+struct FormatName {
+    template <typename H>
+    static std::string GetName(int) {
+        return Soft<H>::kName;
+    }
+};
+using Formats = ::testing::Types<float, double>;
+TYPED_TEST_SUITE(FpuRandomFormat, Formats, FormatName);
+
+// Seeds: 100 * kIndex + n for the n-th arithmetic test (101-106 for f32,
+// 201-206 for f64), base + kIndex for the later groups.
+template <typename H>
+Gen arith_gen(u64 n) {
+    return Gen(Soft<H>::kFmt, 100 * Soft<H>::kIndex + n);
+}
+template <typename H>
+Gen group_gen(u64 base) {
+    return Gen(Soft<H>::kFmt, base + Soft<H>::kIndex);
+}
+
 // ---- Arithmetic in one format. Host computations read volatile operands and
 // write a volatile result, so they happen strictly between fesetround and
 // fetestexcept.
 template <typename H>
 H host_value(u64 bits) {
-    if constexpr (sizeof(H) == 4)
-        return as_f32(bits);
-    else
-        return as_f64(bits);
+    return std::bit_cast<H>(static_cast<BitsOf<H>>(bits));
 }
 
 template <typename H>
-Fmt fmt_of() {
-    return sizeof(H) == 4 ? Fmt::F32 : Fmt::F64;
+auto exact_of() {
+    return [](u64 bits) { return exact_value(Soft<H>::kFmt, bits); };
 }
 
-template <typename H>
-u64 soft_binary(u64 (*f64_fn)(u64, u64, RoundingMode, u32&), u32 (*f32_fn)(u32, u32, RoundingMode, u32&),
-                const Operands& o, RoundingMode rm, u32& fflags) {
-    if constexpr (sizeof(H) == 4)
-        return f32_fn(static_cast<u32>(o[0]), static_cast<u32>(o[1]), rm, fflags);
-    else
-        return f64_fn(o[0], o[1], rm, fflags);
+// A two-operand operation: `host` is the host's operator on H values.
+template <typename H, typename HostFn>
+Op binary_op(Gen& g, const char* name, BitsOf<H> (*soft)(BitsOf<H>, BitsOf<H>, RoundingMode, u32&),
+             HostFn host, std::function<bool(const Operands&, u64, u64)> is_tie, Operands (*generate)(Gen&)) {
+    using B = BitsOf<H>;
+    return Op{
+        name,
+        Soft<H>::kFmt,
+        [soft](const Operands& o, RoundingMode rm, u32& fl) -> u64 {
+            return soft(static_cast<B>(o[0]), static_cast<B>(o[1]), rm, fl);
+        },
+        [host](const Operands& o) {
+            volatile H a = host_value<H>(o[0]);
+            volatile H b = host_value<H>(o[1]);
+            volatile H r = host(a, b);
+            return bits_of(static_cast<H>(r));
+        },
+        std::move(is_tie),
+        [&g, generate] { return generate(g); },
+        true,
+    };
 }
 
 template <typename H>
 Op add_op(Gen& g, bool subtract) {
-    const Fmt fmt = fmt_of<H>();
-    auto v = [fmt](u64 bits) { return exact_value(fmt, bits); };
-    return Op{
-        subtract ? "sub" : "add",
-        fmt,
-        [subtract](const Operands& o, RoundingMode rm, u32& fl) {
-            return subtract ? soft_binary<H>(f64_sub, f32_sub, o, rm, fl)
-                            : soft_binary<H>(f64_add, f32_add, o, rm, fl);
-        },
-        [subtract](const Operands& o) {
-            volatile H a = host_value<H>(o[0]);
-            volatile H b = host_value<H>(o[1]);
-            volatile H r = subtract ? a - b : a + b;
-            return bits_of(static_cast<H>(r));
-        },
+    auto v = exact_of<H>();
+    return binary_op<H>(
+        g, subtract ? "sub" : "add", subtract ? Soft<H>::sub : Soft<H>::add,
+        [subtract](H a, H b) { return subtract ? a - b : a + b; },
         [v, subtract](const Operands& o, u64 lo, u64 hi) { // 2(a ± b) == lo + hi
             return sum_is_zero(
                 {term(v(o[0]), 1), term(v(o[1]), 1, subtract), term(v(lo), 0, true), term(v(hi), 0, true)});
         },
-        [&g] { return gen_add(g); },
-        true,
-    };
+        gen_add);
 }
 
 template <typename H>
 Op mul_op(Gen& g) {
-    const Fmt fmt = fmt_of<H>();
-    auto v = [fmt](u64 bits) { return exact_value(fmt, bits); };
-    return Op{
-        "mul",
-        fmt,
-        [](const Operands& o, RoundingMode rm, u32& fl) {
-            return soft_binary<H>(f64_mul, f32_mul, o, rm, fl);
-        },
-        [](const Operands& o) {
-            volatile H a = host_value<H>(o[0]);
-            volatile H b = host_value<H>(o[1]);
-            volatile H r = a * b;
-            return bits_of(static_cast<H>(r));
-        },
+    auto v = exact_of<H>();
+    return binary_op<H>(
+        g, "mul", Soft<H>::mul, [](H a, H b) { return a * b; },
         [v](const Operands& o, u64 lo, u64 hi) { // 2ab == lo + hi
             return sum_is_zero({product(v(o[0]), v(o[1]), 1), term(v(lo), 0, true), term(v(hi), 0, true)});
         },
-        [&g] { return gen_mul(g); },
-        true,
-    };
+        gen_mul);
 }
 
+// Only subnormal quotients can tie.
 template <typename H>
 Op div_op(Gen& g) {
-    const Fmt fmt = fmt_of<H>();
-    auto v = [fmt](u64 bits) { return exact_value(fmt, bits); };
-    return Op{
-        "div",
-        fmt,
-        [](const Operands& o, RoundingMode rm, u32& fl) {
-            return soft_binary<H>(f64_div, f32_div, o, rm, fl);
-        },
-        [](const Operands& o) {
-            volatile H a = host_value<H>(o[0]);
-            volatile H b = host_value<H>(o[1]);
-            volatile H r = a / b;
-            return bits_of(static_cast<H>(r));
-        },
+    auto v = exact_of<H>();
+    return binary_op<H>(
+        g, "div", Soft<H>::div, [](H a, H b) { return a / b; },
         [v](const Operands& o, u64 lo, u64 hi) { // 2a == (lo + hi) b
             return sum_is_zero(
                 {term(v(o[0]), 1), product(v(lo), v(o[1]), 0, true), product(v(hi), v(o[1]), 0, true)});
         },
-        [&g] { return gen_div(g); },
-        true, // only subnormal quotients can tie
-    };
+        gen_div);
 }
 
 template <typename H>
 Op sqrt_op(Gen& g) {
-    const Fmt fmt = fmt_of<H>();
-    auto v = [fmt](u64 bits) { return exact_value(fmt, bits); };
+    auto v = exact_of<H>();
     return Op{
         "sqrt",
-        fmt,
+        Soft<H>::kFmt,
         [](const Operands& o, RoundingMode rm, u32& fl) -> u64 {
-            if constexpr (sizeof(H) == 4)
-                return f32_sqrt(static_cast<u32>(o[0]), rm, fl);
-            else
-                return f64_sqrt(o[0], rm, fl);
+            return Soft<H>::sqrt(static_cast<BitsOf<H>>(o[0]), rm, fl);
         },
         [](const Operands& o) {
             volatile H a = host_value<H>(o[0]);
@@ -555,17 +612,13 @@ Op sqrt_op(Gen& g) {
 
 template <typename H>
 Op fma_op(Gen& g) {
-    const Fmt fmt = fmt_of<H>();
-    auto v = [fmt](u64 bits) { return exact_value(fmt, bits); };
+    using B = BitsOf<H>;
+    auto v = exact_of<H>();
     return Op{
         "fma",
-        fmt,
+        Soft<H>::kFmt,
         [](const Operands& o, RoundingMode rm, u32& fl) -> u64 {
-            if constexpr (sizeof(H) == 4)
-                return f32_fma(static_cast<u32>(o[0]), static_cast<u32>(o[1]), static_cast<u32>(o[2]), rm,
-                               fl);
-            else
-                return f64_fma(o[0], o[1], o[2], rm, fl);
+            return Soft<H>::fma(static_cast<B>(o[0]), static_cast<B>(o[1]), static_cast<B>(o[2]), rm, fl);
         },
         [](const Operands& o) {
             volatile H a = host_value<H>(o[0]);
@@ -583,53 +636,29 @@ Op fma_op(Gen& g) {
     };
 }
 
-TEST(FpuRandom, AddF32) {
-    Gen g(Fmt::F32, 101);
-    cross_check(add_op<float>(g, false));
+TYPED_TEST(FpuRandomFormat, Add) {
+    Gen g = arith_gen<TypeParam>(1);
+    cross_check(add_op<TypeParam>(g, false));
 }
-TEST(FpuRandom, SubF32) {
-    Gen g(Fmt::F32, 102);
-    cross_check(add_op<float>(g, true));
+TYPED_TEST(FpuRandomFormat, Sub) {
+    Gen g = arith_gen<TypeParam>(2);
+    cross_check(add_op<TypeParam>(g, true));
 }
-TEST(FpuRandom, MulF32) {
-    Gen g(Fmt::F32, 103);
-    cross_check(mul_op<float>(g));
+TYPED_TEST(FpuRandomFormat, Mul) {
+    Gen g = arith_gen<TypeParam>(3);
+    cross_check(mul_op<TypeParam>(g));
 }
-TEST(FpuRandom, DivF32) {
-    Gen g(Fmt::F32, 104);
-    cross_check(div_op<float>(g));
+TYPED_TEST(FpuRandomFormat, Div) {
+    Gen g = arith_gen<TypeParam>(4);
+    cross_check(div_op<TypeParam>(g));
 }
-TEST(FpuRandom, SqrtF32) {
-    Gen g(Fmt::F32, 105);
-    cross_check(sqrt_op<float>(g));
+TYPED_TEST(FpuRandomFormat, Sqrt) {
+    Gen g = arith_gen<TypeParam>(5);
+    cross_check(sqrt_op<TypeParam>(g));
 }
-TEST(FpuRandom, FmaF32) {
-    Gen g(Fmt::F32, 106);
-    cross_check(fma_op<float>(g));
-}
-TEST(FpuRandom, AddF64) {
-    Gen g(Fmt::F64, 201);
-    cross_check(add_op<double>(g, false));
-}
-TEST(FpuRandom, SubF64) {
-    Gen g(Fmt::F64, 202);
-    cross_check(add_op<double>(g, true));
-}
-TEST(FpuRandom, MulF64) {
-    Gen g(Fmt::F64, 203);
-    cross_check(mul_op<double>(g));
-}
-TEST(FpuRandom, DivF64) {
-    Gen g(Fmt::F64, 204);
-    cross_check(div_op<double>(g));
-}
-TEST(FpuRandom, SqrtF64) {
-    Gen g(Fmt::F64, 205);
-    cross_check(sqrt_op<double>(g));
-}
-TEST(FpuRandom, FmaF64) {
-    Gen g(Fmt::F64, 206);
-    cross_check(fma_op<double>(g));
+TYPED_TEST(FpuRandomFormat, Fma) {
+    Gen g = arith_gen<TypeParam>(6);
+    cross_check(fma_op<TypeParam>(g));
 }
 
 // ---- Conversions between formats.
@@ -714,16 +743,17 @@ u64 random_integer(Gen& g, int width, bool is_signed) {
 }
 
 template <typename H, typename Int>
-Op from_int_op(Gen& g, const char* name, std::function<u64(u64, RoundingMode, u32&)> soft) {
+Op from_int_op(Gen& g, const char* int_name, BitsOf<H> (*soft)(Int, RoundingMode, u32&)) {
     constexpr bool kSigned = std::is_signed_v<Int>;
     constexpr int kWidth = sizeof(Int) * 8;
     constexpr int kPrecision = sizeof(H) == 4 ? 24 : 53;
-    const Fmt fmt = fmt_of<H>();
-    auto v = [fmt](u64 bits) { return exact_value(fmt, bits); };
+    auto v = exact_of<H>();
     return Op{
-        name,
-        fmt,
-        [soft](const Operands& o, RoundingMode rm, u32& fl) { return soft(o[0], rm, fl); },
+        std::string(int_name) + "_to_" + Soft<H>::kName,
+        Soft<H>::kFmt,
+        [soft](const Operands& o, RoundingMode rm, u32& fl) -> u64 {
+            return soft(static_cast<Int>(o[0]), rm, fl);
+        },
         [](const Operands& o) {
             volatile Int a = static_cast<Int>(o[0]);
             volatile H r = static_cast<H>(a);
@@ -743,34 +773,14 @@ Op from_int_op(Gen& g, const char* name, std::function<u64(u64, RoundingMode, u3
     };
 }
 
-TEST(FpuRandom, IntToF32) {
-    Gen g(Fmt::F32, 401);
-    cross_check(from_int_op<float, i32>(g, "i32_to_f32", [](u64 v, RoundingMode rm, u32& fl) -> u64 {
-        return i32_to_f32(static_cast<i32>(v), rm, fl);
-    }));
-    cross_check(from_int_op<float, u32>(g, "u32_to_f32", [](u64 v, RoundingMode rm, u32& fl) -> u64 {
-        return u32_to_f32(static_cast<u32>(v), rm, fl);
-    }));
-    cross_check(from_int_op<float, i64>(g, "i64_to_f32", [](u64 v, RoundingMode rm, u32& fl) -> u64 {
-        return i64_to_f32(static_cast<i64>(v), rm, fl);
-    }));
-    cross_check(from_int_op<float, u64>(
-        g, "u64_to_f32", [](u64 v, RoundingMode rm, u32& fl) -> u64 { return u64_to_f32(v, rm, fl); }));
-}
-
-TEST(FpuRandom, IntToF64) {
-    Gen g(Fmt::F64, 402);
-    cross_check(from_int_op<double, i32>(g, "i32_to_f64", [](u64 v, RoundingMode rm, u32& fl) -> u64 {
-        return i32_to_f64(static_cast<i32>(v), rm, fl);
-    }));
-    cross_check(from_int_op<double, u32>(g, "u32_to_f64", [](u64 v, RoundingMode rm, u32& fl) -> u64 {
-        return u32_to_f64(static_cast<u32>(v), rm, fl);
-    }));
-    cross_check(from_int_op<double, i64>(g, "i64_to_f64", [](u64 v, RoundingMode rm, u32& fl) -> u64 {
-        return i64_to_f64(static_cast<i64>(v), rm, fl);
-    }));
-    cross_check(from_int_op<double, u64>(
-        g, "u64_to_f64", [](u64 v, RoundingMode rm, u32& fl) -> u64 { return u64_to_f64(v, rm, fl); }));
+// Seeds 401 (f32) and 402 (f64).
+TYPED_TEST(FpuRandomFormat, IntTo) {
+    using S = Soft<TypeParam>;
+    Gen g = group_gen<TypeParam>(400);
+    cross_check(from_int_op<TypeParam, i32>(g, "i32", S::from_i32));
+    cross_check(from_int_op<TypeParam, u32>(g, "u32", S::from_u32));
+    cross_check(from_int_op<TypeParam, i64>(g, "i64", S::from_i64));
+    cross_check(from_int_op<TypeParam, u64>(g, "u64", S::from_u64));
 }
 
 // ---- Float to integer, in all five modes, against long double rounding
@@ -822,20 +832,19 @@ Outcome reference_to_int(Fmt fmt, u64 bits, const IntTarget& t, RoundingMode rm)
     return {value & mask, r != x ? flags::NX : 0u};
 }
 
-u64 soft_to_int(Fmt fmt, u64 bits, const IntTarget& t, RoundingMode rm, u32& fl) {
-    const bool k32 = fmt == Fmt::F32;
-    const u32 b32 = static_cast<u32>(bits);
-    if (t.width == 32) {
-        const u32 r = t.is_signed ? static_cast<u32>(k32 ? f32_to_i32(b32, rm, fl) : f64_to_i32(bits, rm, fl))
-                                  : (k32 ? f32_to_u32(b32, rm, fl) : f64_to_u32(bits, rm, fl));
-        return r;
-    }
-    return t.is_signed ? static_cast<u64>(k32 ? f32_to_i64(b32, rm, fl) : f64_to_i64(bits, rm, fl))
-                       : (k32 ? f32_to_u64(b32, rm, fl) : f64_to_u64(bits, rm, fl));
+template <typename H>
+u64 soft_to_int(u64 bits, const IntTarget& t, RoundingMode rm, u32& fl) {
+    using S = Soft<H>;
+    const auto b = static_cast<BitsOf<H>>(bits);
+    if (t.width == 32)
+        return t.is_signed ? static_cast<u32>(S::to_i32(b, rm, fl)) : S::to_u32(b, rm, fl);
+    return t.is_signed ? static_cast<u64>(S::to_i64(b, rm, fl)) : S::to_u64(b, rm, fl);
 }
 
-void check_to_int(Fmt fmt, u64 seed) {
-    Gen g(fmt, seed);
+template <typename H>
+void check_to_int() {
+    const Fmt fmt = Soft<H>::kFmt;
+    Gen g = group_gen<H>(500); // seeds 501 (f32) and 502 (f64)
     const FmtInfo f = info(fmt);
     constexpr std::array kModes{RoundingMode::Rne, RoundingMode::Rtz, RoundingMode::Rdn, RoundingMode::Rup,
                                 RoundingMode::Rmm};
@@ -847,7 +856,7 @@ void check_to_int(Fmt fmt, u64 seed) {
             for (RoundingMode rm : kModes) {
                 const Outcome expected = reference_to_int(fmt, bits, t, rm);
                 u32 fl = 0;
-                const u64 got = soft_to_int(fmt, bits, t, rm, fl);
+                const u64 got = soft_to_int<H>(bits, t, rm, fl);
                 if (got != expected.bits || fl != expected.fflags) {
                     ++failures;
                     ADD_FAILURE() << "to_" << t.name << "(" << hex(bits) << ") mode " << static_cast<int>(rm)
@@ -859,19 +868,17 @@ void check_to_int(Fmt fmt, u64 seed) {
     }
 }
 
-TEST(FpuRandom, F32ToInt) {
-    check_to_int(Fmt::F32, 501);
-}
-TEST(FpuRandom, F64ToInt) {
-    check_to_int(Fmt::F64, 502);
+TYPED_TEST(FpuRandomFormat, ToInt) {
+    check_to_int<TypeParam>();
 }
 
 // ---- Comparisons, min/max and classification against the host's ordering.
 template <typename H>
-void check_compare_min_max_classify(u64 seed) {
-    const Fmt fmt = fmt_of<H>();
-    const FmtInfo f = info(fmt);
-    Gen g(fmt, seed);
+void check_compare_min_max_classify() {
+    using S = Soft<H>;
+    using B = BitsOf<H>;
+    const FmtInfo f = info(S::kFmt);
+    Gen g = group_gen<H>(600); // seeds 601 (f32) and 602 (f64)
     int failures = 0;
     for (int i = 0; i < kSamples && failures < 10; ++i) {
         Operands ops = gen_add(g);
@@ -888,13 +895,13 @@ void check_compare_min_max_classify(u64 seed) {
         const u32 signaling_flags = (a_nan || b_nan) ? flags::NV : 0;
 
         u32 fl = 0;
-        bool r = fmt == Fmt::F32 ? f32_eq(static_cast<u32>(a), static_cast<u32>(b), fl) : f64_eq(a, b, fl);
+        bool r = S::eq(B(a), B(b), fl);
         EXPECT_TRUE(r == (x == y) && fl == quiet_flags) << "eq " << hex(a) << " " << hex(b);
         fl = 0;
-        r = fmt == Fmt::F32 ? f32_lt(static_cast<u32>(a), static_cast<u32>(b), fl) : f64_lt(a, b, fl);
+        r = S::lt(B(a), B(b), fl);
         EXPECT_TRUE(r == std::isless(x, y) && fl == signaling_flags) << "lt " << hex(a) << " " << hex(b);
         fl = 0;
-        r = fmt == Fmt::F32 ? f32_le(static_cast<u32>(a), static_cast<u32>(b), fl) : f64_le(a, b, fl);
+        r = S::le(B(a), B(b), fl);
         EXPECT_TRUE(r == std::islessequal(x, y) && fl == signaling_flags) << "le " << hex(a) << " " << hex(b);
 
         // minimumNumber / maximumNumber with -0 < +0.
@@ -914,10 +921,10 @@ void check_compare_min_max_classify(u64 seed) {
             expected_min = expected_max = a;
         }
         fl = 0;
-        u64 got = fmt == Fmt::F32 ? f32_min(static_cast<u32>(a), static_cast<u32>(b), fl) : f64_min(a, b, fl);
+        u64 got = S::min(B(a), B(b), fl);
         EXPECT_TRUE(got == expected_min && fl == quiet_flags) << "min " << hex(a) << " " << hex(b);
         fl = 0;
-        got = fmt == Fmt::F32 ? f32_max(static_cast<u32>(a), static_cast<u32>(b), fl) : f64_max(a, b, fl);
+        got = S::max(B(a), B(b), fl);
         EXPECT_TRUE(got == expected_max && fl == quiet_flags) << "max " << hex(a) << " " << hex(b);
 
         u32 expected_class = 0;
@@ -939,18 +946,15 @@ void check_compare_min_max_classify(u64 seed) {
             expected_class = neg ? fclass::NegNormal : fclass::PosNormal;
             break;
         }
-        const u32 got_class = fmt == Fmt::F32 ? f32_classify(static_cast<u32>(a)) : f64_classify(a);
+        const u32 got_class = S::classify(B(a));
         EXPECT_EQ(got_class, expected_class) << "classify " << hex(a);
         if (::testing::Test::HasFailure())
             ++failures;
     }
 }
 
-TEST(FpuRandom, CompareMinMaxClassifyF32) {
-    check_compare_min_max_classify<float>(601);
-}
-TEST(FpuRandom, CompareMinMaxClassifyF64) {
-    check_compare_min_max_classify<double>(602);
+TYPED_TEST(FpuRandomFormat, CompareMinMaxClassify) {
+    check_compare_min_max_classify<TypeParam>();
 }
 
 // The host reference is only meaningful if the host really rounds per mode.
