@@ -40,6 +40,8 @@ with tempfile.TemporaryDirectory() as tmp:
         "serial@10000000",
         '"google,goldfish-rtc"',
         '"syscon-poweroff"',
+        "virtio_mmio@10001000",
+        'compatible = "virtio,mmio"',
         "timebase-frequency = <0x989680>",
     ]
     missing = [e for e in expected if e not in text]

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Boots the default RISC-V Linux guest non-interactively (kite.test=poweroff:
 the init runs a self-check and powers off) and checks what it prints: the
-kernel banner, the devices Kite provides, init's output and a clean power-down
-with status 0."""
+kernel banner, the devices Kite provides (the virtio-rng driver binding over
+virtio-mmio included), init's output and a clean power-down with status 0."""
 import os
 import subprocess
 import sys
@@ -34,6 +34,7 @@ with tempfile.TemporaryDirectory() as tmp:
         "Run /init as init process",
         "kite-init: hello from busybox init",
         "isa\t\t: rv64imafdc",
+        "kite-init: hwrng: virtio_rng.0",
         "kite-init: self-check done, powering off",
         "reboot: Power down",
     ]

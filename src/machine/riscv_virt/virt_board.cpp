@@ -14,6 +14,8 @@
 #include "machine/riscv_virt/virt_boot.h"
 #include "machine/riscv_virt/virt_layout.h"
 #include "vcpu/vcpu_thread.h"
+#include "virtio/mmio/virtio_mmio.h"
+#include "virtio/rng/virtio_rng.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -53,10 +55,23 @@ struct Devices {
     std::shared_ptr<devices::Plic> plic;
     std::shared_ptr<devices::Uart16550Device> uart;
     std::shared_ptr<devices::GoldfishRtc> rtc;
+    std::vector<u32> virtio_slots; // occupied virtio-mmio slots, for the device tree
 };
 
-Result<void> attach_devices(Devices& d, tcg::RiscvVcpu& hart0, CharBackend& console,
-                            std::shared_ptr<RunState> state) {
+// Puts a virtio device on the next free virtio-mmio slot.
+Result<void> attach_virtio(Devices& d, std::shared_ptr<virtio::VirtioDevice> device) {
+    u32 slot = static_cast<u32>(d.virtio_slots.size());
+    if (slot >= kVirtioSlots)
+        return error("no free virtio-mmio slot for {}", device->name());
+    auto transport = std::make_shared<virtio::VirtioMmio>(device, d.plic->irq_line(kVirtioFirstIrq + slot));
+    TRY(d.mmio.insert(kVirtioBase + slot * kVirtioStride, virtio::VirtioMmio::kLength, transport,
+                      fmt::format("virtio-mmio{} ({})", slot, device->name())));
+    d.virtio_slots.push_back(slot);
+    return {};
+}
+
+Result<void> attach_devices(Devices& d, const GuestMemory& memory, tcg::RiscvVcpu& hart0,
+                            CharBackend& console, std::shared_ptr<RunState> state) {
     using riscv::InterruptLine;
     d.clint = std::make_shared<devices::Clint>(
         1, devices::Clint::host_monotonic_ns,
@@ -90,6 +105,7 @@ Result<void> attach_devices(Devices& d, tcg::RiscvVcpu& hart0, CharBackend& cons
     TRY(d.mmio.insert(kUartBase, devices::Uart16550Device::kPortCount, d.uart, "uart0"));
     TRY(d.mmio.insert(kRtcBase, kRtcSize, d.rtc, "goldfish-rtc"));
     TRY(d.mmio.insert(kTestBase, kTestSize, test, "sifive-test"));
+    TRY(attach_virtio(d, std::make_shared<virtio::VirtioRng>(memory)));
     return {};
 }
 
@@ -135,9 +151,9 @@ MachineResult<int> run_riscv_virt(const VirtConfig& config) {
     };
     riscv::HartConfig hart_config{.hart_id = 0, .read_time = [clint_ptr] { return (*clint_ptr)->mtime(); }};
     auto vcpu = std::make_unique<tcg::RiscvVcpu>(0, memory, devices.mmio, hart_config, hooks);
-    TRY_AS(ExitStatus::GuestFailure, attach_devices(devices, *vcpu, *console, state));
+    TRY_AS(ExitStatus::GuestFailure, attach_devices(devices, memory, *vcpu, *console, state));
 
-    auto boot = TRY_AS(ExitStatus::Usage, load_boot_images(memory, images, config));
+    auto boot = TRY_AS(ExitStatus::Usage, load_boot_images(memory, images, config, devices.virtio_slots));
     if (config.dump_dtb_path)
         TRY_AS(ExitStatus::Usage, write_file(*config.dump_dtb_path, boot.dtb));
     if (boot.tohost) {

@@ -16,8 +16,12 @@ using namespace virt;
 // The device tree is a few KiB; this is the room reserved for it in RAM.
 constexpr u64 kDtbMaxSize = 64 * KiB;
 
-Result<std::vector<u8>> make_fdt(const VirtConfig& config, const std::optional<boot::BootRange>& initrd) {
-    VirtFdtParams params{.ram_size = config.memory, .cpus = config.cpus, .bootargs = config.cmdline};
+Result<std::vector<u8>> make_fdt(const VirtConfig& config, const std::optional<boot::BootRange>& initrd,
+                                 const std::vector<u32>& virtio_slots) {
+    VirtFdtParams params{.ram_size = config.memory,
+                         .cpus = config.cpus,
+                         .bootargs = config.cmdline,
+                         .virtio_slots = virtio_slots};
     if (initrd)
         params.initrd = std::pair{initrd->addr, initrd->end()};
     auto dtb = TRY(build_virt_fdt(params));
@@ -27,7 +31,7 @@ Result<std::vector<u8>> make_fdt(const VirtConfig& config, const std::optional<b
 }
 
 Result<BootPlan> boot_bare_metal(const GuestMemory& memory, const BootImages& images,
-                                 const VirtConfig& config) {
+                                 const VirtConfig& config, const std::vector<u32>& virtio_slots) {
     if (!images.kernel)
         return error("--firmware none needs --kernel (a bare-metal RISC-V ELF)");
     if (images.initrd)
@@ -41,7 +45,7 @@ Result<BootPlan> boot_bare_metal(const GuestMemory& memory, const BootImages& im
                                              .firmware_size = elf.end - kRamBase,
                                              .dtb_max_size = kDtbMaxSize}));
     BootPlan plan;
-    plan.dtb = TRY(make_fdt(config, std::nullopt));
+    plan.dtb = TRY(make_fdt(config, std::nullopt, virtio_slots));
     TRY(memory.write(GuestAddress(layout.dtb.addr), plan.dtb));
     plan.entry = elf.entry;
     plan.a0 = 0;
@@ -52,7 +56,7 @@ Result<BootPlan> boot_bare_metal(const GuestMemory& memory, const BootImages& im
 }
 
 Result<BootPlan> boot_with_firmware(const GuestMemory& memory, const BootImages& images,
-                                    const VirtConfig& config) {
+                                    const VirtConfig& config, const std::vector<u32>& virtio_slots) {
     const auto& firmware = *images.firmware;
     // OpenSBI ships both a raw binary (linked at the start of RAM) and an ELF.
     u64 firmware_entry = kRamBase;
@@ -86,7 +90,7 @@ Result<BootPlan> boot_with_firmware(const GuestMemory& memory, const BootImages&
         TRY(memory.write(GuestAddress(layout.initrd->addr), *images.initrd));
 
     BootPlan plan;
-    plan.dtb = TRY(make_fdt(config, layout.initrd));
+    plan.dtb = TRY(make_fdt(config, layout.initrd, virtio_slots));
     TRY(memory.write(GuestAddress(layout.dtb.addr), plan.dtb));
     auto rom = boot::riscv_boot_rom(kRomBase, firmware_entry, layout.dtb.addr, next_addr);
     if (rom.size() > kRomSize)
@@ -110,10 +114,10 @@ Result<BootImages> read_boot_images(const VirtConfig& config) {
 }
 
 Result<BootPlan> load_boot_images(const GuestMemory& memory, const BootImages& images,
-                                  const VirtConfig& config) {
+                                  const VirtConfig& config, const std::vector<u32>& virtio_slots) {
     if (!images.firmware)
-        return boot_bare_metal(memory, images, config);
-    return boot_with_firmware(memory, images, config);
+        return boot_bare_metal(memory, images, config, virtio_slots);
+    return boot_with_firmware(memory, images, config, virtio_slots);
 }
 
 } // namespace kite::machine

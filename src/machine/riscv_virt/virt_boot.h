@@ -31,7 +31,8 @@ struct BootPlan {
 // initrd and device tree at the top, and a boot ROM at 0x1000 that passes
 // hartid, DTB and fw_dynamic_info to the firmware. Without firmware
 // (bare-metal mode): the kernel must be an ELF, entered in M-mode at its entry.
+// `virtio_slots` are the occupied virtio-mmio slots the device tree lists.
 Result<BootPlan> load_boot_images(const GuestMemory& memory, const BootImages& images,
-                                  const VirtConfig& config);
+                                  const VirtConfig& config, const std::vector<u32>& virtio_slots);
 
 } // namespace kite::machine

@@ -128,6 +128,16 @@ Result<std::vector<u8>> build_virt_fdt(const VirtFdtParams& p) {
     TRY(fdt.property_u32("interrupts", kRtcIrq));
     TRY(fdt.end_node());
 
+    for (u32 slot : p.virtio_slots) {
+        u64 base = kVirtioBase + slot * kVirtioStride;
+        TRY(fdt.begin_node(node_name("virtio_mmio", base)));
+        TRY(fdt.property_string("compatible", "virtio,mmio"));
+        TRY(reg(fdt, base, kVirtioStride));
+        TRY(fdt.property_u32("interrupt-parent", plic_phandle));
+        TRY(fdt.property_u32("interrupts", kVirtioFirstIrq + slot));
+        TRY(fdt.end_node());
+    }
+
     TRY(fdt.begin_node(node_name("test", kTestBase)));
     TRY(fdt.property_strings("compatible", {"sifive,test1", "sifive,test0", "syscon"}));
     TRY(reg(fdt, kTestBase, kTestSize));

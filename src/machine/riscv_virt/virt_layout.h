@@ -18,9 +18,10 @@ constexpr u64 kPlicBase = 0xc00'0000;
 constexpr u64 kPlicSize = 0x60'0000;
 constexpr u64 kUartBase = 0x1000'0000;
 constexpr u64 kUartSize = 0x100;
-constexpr u64 kVirtioBase = 0x1000'1000; // eight virtio-mmio slots (next milestone)
+constexpr u64 kVirtioBase = 0x1000'1000; // eight virtio-mmio slots
 constexpr u64 kVirtioStride = 0x1000;
 constexpr u32 kVirtioSlots = 8;
+constexpr u32 kVirtioFirstIrq = 1; // slot n raises PLIC source 1 + n
 constexpr u64 kRamBase = 0x8000'0000;
 
 constexpr u32 kUartIrq = 10;
