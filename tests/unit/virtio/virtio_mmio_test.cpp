@@ -1,3 +1,4 @@
+#include "mmio_driver.h"
 #include "mock_driver.h"
 #include "virtio/mmio/virtio_mmio.h"
 #include "virtio/rng/virtio_rng.h"
@@ -10,6 +11,7 @@ namespace {
 
 using testing::kRamBase;
 using testing::make_memory;
+using testing::MmioDriver;
 using testing::MockDriver;
 using testing::must;
 using R = VirtioMmio::Register;
@@ -28,60 +30,17 @@ VirtioRng::EntropySource counting_source() {
 
 class VirtioMmioTest : public ::testing::Test {
 protected:
-    u32 r32(u64 offset) {
-        std::array<u8, 4> b{};
-        mmio.read(offset, b);
-        return static_cast<u32>(b[0]) | static_cast<u32>(b[1]) << 8 | static_cast<u32>(b[2]) << 16 |
-               static_cast<u32>(b[3]) << 24;
-    }
-    void w32(u64 offset, u32 v) {
-        std::array<u8, 4> b{static_cast<u8>(v), static_cast<u8>(v >> 8), static_cast<u8>(v >> 16),
-                            static_cast<u8>(v >> 24)};
-        mmio.write(offset, b);
-    }
-    void w64(u64 low, u64 v) {
-        w32(low, static_cast<u32>(v));
-        w32(low + 4, static_cast<u32>(v >> 32));
-    }
-
-    // The virtio-mmio driver initialisation (spec 3.1.1 and 4.2.3), as Linux does it.
-    void init_driver(u64 wanted_features) {
-        w32(R::kStatus, 0);
-        ASSERT_EQ(r32(R::kStatus), 0u);
-        w32(R::kStatus, status::kAcknowledge);
-        w32(R::kStatus, status::kAcknowledge | status::kDriver);
-        w32(R::kDeviceFeaturesSel, 0);
-        u64 offered = r32(R::kDeviceFeatures);
-        w32(R::kDeviceFeaturesSel, 1);
-        offered |= static_cast<u64>(r32(R::kDeviceFeatures)) << 32;
-        ASSERT_TRUE(offered & feature::kVersion1);
-        u64 features = offered & wanted_features;
-        w32(R::kDriverFeaturesSel, 0);
-        w32(R::kDriverFeatures, static_cast<u32>(features));
-        w32(R::kDriverFeaturesSel, 1);
-        w32(R::kDriverFeatures, static_cast<u32>(features >> 32));
-        w32(R::kStatus, status::kAcknowledge | status::kDriver | status::kFeaturesOk);
-        ASSERT_TRUE(r32(R::kStatus) & status::kFeaturesOk);
-
-        w32(R::kQueueSel, 0);
-        ASSERT_EQ(r32(R::kQueueReady), 0u);
-        ASSERT_EQ(r32(R::kQueueNumMax), VirtioRng::kQueueSize);
-        w32(R::kQueueNum, driver.size());
-        w64(R::kQueueDescLow, driver.desc_addr().value);
-        w64(R::kQueueDriverLow, driver.avail_addr().value);
-        w64(R::kQueueDeviceLow, driver.used_addr().value);
-        w32(R::kQueueReady, 1);
-        ASSERT_EQ(r32(R::kQueueReady), 1u);
-        w32(R::kStatus, status::kAcknowledge | status::kDriver | status::kFeaturesOk | status::kDriverOk);
-        ASSERT_EQ(r32(R::kStatus), static_cast<u32>(status::kAcknowledge | status::kDriver |
-                                                    status::kFeaturesOk | status::kDriverOk));
-    }
+    u32 r32(u64 offset) { return regs.r32(offset); }
+    void w32(u64 offset, u32 v) { regs.w32(offset, v); }
+    void w64(u64 low, u64 v) { regs.w64(low, v); }
+    void init_driver(u64 wanted_features) { regs.init(driver, wanted_features, VirtioRng::kQueueSize); }
 
     GuestMemory memory = make_memory();
     MockDriver driver = MockDriver::at(memory, 16);
     std::shared_ptr<VirtioRng> rng = std::make_shared<VirtioRng>(memory, counting_source());
     std::shared_ptr<RecordingIrqLine> irq = std::make_shared<RecordingIrqLine>();
     VirtioMmio mmio{rng, irq};
+    MmioDriver regs{mmio};
 };
 
 TEST_F(VirtioMmioTest, IdentityRegisters) {

@@ -1,3 +1,4 @@
+#include "mmio_driver.h"
 #include "mock_driver.h"
 #include "virtio/mmio/virtio_mmio.h"
 #include "virtio/rng/virtio_rng.h"
@@ -12,6 +13,7 @@ namespace {
 
 using testing::kRamBase;
 using testing::make_memory;
+using testing::MmioDriver;
 using testing::MockDriver;
 using testing::must;
 using R = VirtioMmio::Register;
@@ -22,33 +24,10 @@ constexpr u64 kData = kRamBase + 1 * MiB;
 class VirtioRngTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        w32(R::kStatus, 0);
-        w32(R::kStatus, status::kAcknowledge);
-        w32(R::kStatus, status::kAcknowledge | status::kDriver);
-        w32(R::kDriverFeaturesSel, 1);
-        w32(R::kDriverFeatures, 1); // VERSION_1
-        w32(R::kStatus, status::kAcknowledge | status::kDriver | status::kFeaturesOk);
-        w32(R::kQueueSel, 0);
-        w32(R::kQueueNum, driver.size());
-        w32(R::kQueueDescLow, static_cast<u32>(driver.desc_addr().value));
-        w32(R::kQueueDriverLow, static_cast<u32>(driver.avail_addr().value));
-        w32(R::kQueueDeviceLow, static_cast<u32>(driver.used_addr().value));
-        w32(R::kQueueReady, 1);
-        w32(R::kStatus, status::kAcknowledge | status::kDriver | status::kFeaturesOk | status::kDriverOk);
-        ASSERT_EQ(r32(R::kStatus) & status::kDriverOk, status::kDriverOk);
+        ASSERT_NO_FATAL_FAILURE(regs.init(driver, feature::kVersion1, VirtioRng::kQueueSize));
     }
-    u32 r32(u64 offset) {
-        std::array<u8, 4> b{};
-        mmio.read(offset, b);
-        u32 v = 0;
-        std::memcpy(&v, b.data(), 4);
-        return v;
-    }
-    void w32(u64 offset, u32 v) {
-        std::array<u8, 4> b{};
-        std::memcpy(b.data(), &v, 4);
-        mmio.write(offset, b);
-    }
+    u32 r32(u64 offset) { return regs.r32(offset); }
+    void w32(u64 offset, u32 v) { regs.w32(offset, v); }
 
     GuestMemory memory = make_memory();
     MockDriver driver = MockDriver::at(memory, 8);
@@ -61,6 +40,7 @@ protected:
         });
     std::shared_ptr<RecordingIrqLine> irq = std::make_shared<RecordingIrqLine>();
     VirtioMmio mmio{rng, irq};
+    MmioDriver regs{mmio};
 };
 
 TEST_F(VirtioRngTest, FillsEveryWritableSegment) {
@@ -140,24 +120,10 @@ TEST_F(VirtioRngTest, HostFailureReturnsAnEmptyBuffer) {
     auto failing =
         std::make_shared<VirtioRng>(mem, [](std::span<u8>) -> Result<void> { return error("no entropy"); });
     VirtioMmio m(failing, nullptr);
-    auto w = [&](u64 off, u32 v) {
-        std::array<u8, 4> b{};
-        std::memcpy(b.data(), &v, 4);
-        m.write(off, b);
-    };
-    w(R::kStatus, status::kAcknowledge);
-    w(R::kStatus, status::kAcknowledge | status::kDriver);
-    w(R::kDriverFeaturesSel, 1);
-    w(R::kDriverFeatures, 1);
-    w(R::kStatus, status::kAcknowledge | status::kDriver | status::kFeaturesOk);
-    w(R::kQueueNum, 8);
-    w(R::kQueueDescLow, static_cast<u32>(d.desc_addr().value));
-    w(R::kQueueDriverLow, static_cast<u32>(d.avail_addr().value));
-    w(R::kQueueDeviceLow, static_cast<u32>(d.used_addr().value));
-    w(R::kQueueReady, 1);
-    w(R::kStatus, status::kAcknowledge | status::kDriver | status::kFeaturesOk | status::kDriverOk);
+    MmioDriver failing_regs(m);
+    ASSERT_NO_FATAL_FAILURE(failing_regs.init(d, feature::kVersion1, VirtioRng::kQueueSize));
     d.publish(d.add_chain({}, {{kData, 16}}));
-    w(R::kQueueNotify, 0);
+    failing_regs.w32(R::kQueueNotify, 0);
     auto used = d.take_used();
     ASSERT_TRUE(used);
     EXPECT_EQ(used->len, 0u);
