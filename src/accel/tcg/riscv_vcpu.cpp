@@ -16,17 +16,18 @@ Result<accel::VcpuExit> RiscvVcpu::run() {
     case riscv::Hart::StopReason::StopRequested:
         return accel::InterruptedExit{};
     }
-    if (m_hooks.after_slice && !m_hooks.after_slice())
-        return accel::InterruptedExit{};
+    // The vCPU loop checks for a stop request after every run().
+    if (m_hooks.after_slice)
+        m_hooks.after_slice();
     return accel::InterruptedExit{};
 }
 
 void RiscvVcpu::wait_for_interrupt() {
-    auto timeout = m_hooks.wfi_timeout ? m_hooks.wfi_timeout() : std::chrono::milliseconds(10);
-    // Bound the sleep so devices polled in after_slice (HTIF, timers without a
-    // deadline) still make progress.
-    timeout = std::clamp<std::chrono::nanoseconds>(timeout, std::chrono::nanoseconds(0),
-                                                   std::chrono::milliseconds(10));
+    std::chrono::nanoseconds timeout = kMaxWfiSleep;
+    if (m_hooks.wfi_timeout) {
+        if (auto deadline = m_hooks.wfi_timeout())
+            timeout = std::clamp<std::chrono::nanoseconds>(*deadline, std::chrono::nanoseconds(0), timeout);
+    }
     std::unique_lock lock(m_mutex);
     m_wakeup.wait_for(lock, timeout, [&] { return m_kicked || m_hart.has_pending_interrupt(); });
     m_kicked = false;

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 
 namespace kite::tcg {
 
@@ -19,10 +20,10 @@ class RiscvVcpu final : public accel::Vcpu {
 public:
     struct Hooks {
         // Called after every slice and every WFI wake-up (timers, HTIF polling).
-        // Returning false ends the run (the board has requested a stop).
-        std::function<bool()> after_slice;
-        // Host time until the next timer deadline, to bound a WFI sleep.
-        std::function<std::chrono::nanoseconds()> wfi_timeout;
+        std::function<void()> after_slice;
+        // Host time until the next timer deadline, to bound a WFI sleep;
+        // nullopt when no deadline is armed.
+        std::function<std::optional<std::chrono::nanoseconds>()> wfi_timeout;
     };
 
     RiscvVcpu(u32 index, const GuestMemory& ram, Bus& mmio, riscv::HartConfig config, Hooks hooks);
@@ -41,6 +42,9 @@ public:
     // Instructions per slice: long enough to amortise the hooks, short enough
     // that timer interrupts and stop requests are seen within about a millisecond.
     static constexpr u64 kSliceInstructions = 100'000;
+    // The longest WFI sleep, so devices polled in after_slice (HTIF, timers
+    // without a deadline) still make progress.
+    static constexpr std::chrono::milliseconds kMaxWfiSleep{10};
 
 private:
     void wait_for_interrupt();

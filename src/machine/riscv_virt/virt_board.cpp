@@ -8,6 +8,7 @@
 #include "devices/plic/plic.h"
 #include "devices/sifive_test/sifive_test.h"
 #include "devices/uart16550/uart16550_device.h"
+#include "machine/common/host_files.h"
 #include "machine/common/host_limits.h"
 #include "machine/common/host_loop.h"
 #include "machine/riscv_virt/htif.h"
@@ -16,9 +17,6 @@
 #include "vcpu/vcpu_thread.h"
 #include "virtio/mmio/virtio_mmio.h"
 #include "virtio/rng/virtio_rng.h"
-
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace kite::machine {
 namespace {
@@ -32,25 +30,10 @@ Result<GuestMemory> build_memory(u64 ram_size) {
     return memory;
 }
 
-Result<void> write_file(const std::string& path, std::span<const u8> bytes) {
-    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd)
-        return errno_error(fmt::format("--dump-dtb '{}'", path));
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return errno_error(fmt::format("write --dump-dtb '{}'", path));
-        done += static_cast<std::size_t>(n);
-    }
-    return {};
-}
-
 // The board's devices and the MMIO bus they sit on.
 struct Devices {
     Bus mmio{"MMIO"};
+    Bus pio{"port I/O"}; // RISC-V has none; the vCPU loop's interface wants one
     std::shared_ptr<devices::Clint> clint;
     std::shared_ptr<devices::Plic> plic;
     std::shared_ptr<devices::Uart16550Device> uart;
@@ -122,40 +105,37 @@ MachineResult<int> run_riscv_virt(const VirtConfig& config) {
     Devices devices;
 
     std::unique_ptr<Htif> htif;
-    auto* clint_ptr = &devices.clint;
-    auto* rtc_ptr = &devices.rtc;
     tcg::RiscvVcpu::Hooks hooks{
         .after_slice =
             [&]() {
-                (*clint_ptr)->update();
-                (*rtc_ptr)->update();
+                devices.clint->update();
+                devices.rtc->update();
                 if (htif) {
                     if (auto status = htif->poll())
                         state->request_stop(*status, fmt::format("program wrote {} to tohost", *status));
                 }
-                return !state->stopping();
             },
         .wfi_timeout =
             [&]() {
-                // Sleep until the earlier of the CLINT's next timer and the RTC's alarm.
-                std::chrono::nanoseconds timeout = std::chrono::milliseconds(10);
-                if (auto deadline = (*clint_ptr)->next_deadline_ns()) {
+                // The earlier of the CLINT's next timer and the RTC's alarm.
+                std::optional<std::chrono::nanoseconds> timeout;
+                if (auto deadline = devices.clint->next_deadline_ns()) {
                     u64 now = devices::Clint::host_monotonic_ns();
-                    timeout =
-                        std::min(timeout, std::chrono::nanoseconds(*deadline > now ? *deadline - now : 0));
+                    timeout = std::chrono::nanoseconds(*deadline > now ? *deadline - now : 0);
                 }
-                if (auto alarm = (*rtc_ptr)->time_to_alarm_ns())
-                    timeout = std::min(timeout, std::chrono::nanoseconds(*alarm));
+                if (auto alarm = devices.rtc->time_to_alarm_ns())
+                    timeout = std::min(timeout.value_or(std::chrono::nanoseconds::max()),
+                                       std::chrono::nanoseconds(*alarm));
                 return timeout;
             },
     };
-    riscv::HartConfig hart_config{.hart_id = 0, .read_time = [clint_ptr] { return (*clint_ptr)->mtime(); }};
+    riscv::HartConfig hart_config{.hart_id = 0, .read_time = [&devices] { return devices.clint->mtime(); }};
     auto vcpu = std::make_unique<tcg::RiscvVcpu>(0, memory, devices.mmio, hart_config, hooks);
     TRY_AS(ExitStatus::GuestFailure, attach_devices(devices, memory, *vcpu, *console, state));
 
     auto boot = TRY_AS(ExitStatus::Usage, load_boot_images(memory, images, config, devices.virtio_slots));
     if (config.dump_dtb_path)
-        TRY_AS(ExitStatus::Usage, write_file(*config.dump_dtb_path, boot.dtb));
+        TRY_AS(ExitStatus::Usage, write_file(*config.dump_dtb_path, boot.dtb, "--dump-dtb"));
     if (boot.tohost) {
         htif = std::make_unique<Htif>(memory, *boot.tohost, boot.fromhost, *console);
         log::info("htif: tohost at {:#x}", *boot.tohost);
@@ -167,7 +147,7 @@ MachineResult<int> run_riscv_virt(const VirtConfig& config) {
     hart.state().x[12] = boot.a2;
 
     std::vector<std::unique_ptr<VcpuThread>> threads;
-    IoBuses buses{devices.mmio, devices.mmio};
+    IoBuses buses{devices.pio, devices.mmio};
     threads.push_back(std::make_unique<VcpuThread>(std::move(vcpu), buses, state));
 
     return run_until_stopped(threads, *state, *console,

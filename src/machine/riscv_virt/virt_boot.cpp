@@ -4,7 +4,7 @@
 #include "boot/riscv_boot_plan.h"
 #include "boot/riscv_loader.h"
 #include "boot/riscv_reset.h"
-#include "machine/common/file_reader.h"
+#include "machine/common/host_files.h"
 #include "machine/riscv_virt/virt_fdt.h"
 #include "machine/riscv_virt/virt_layout.h"
 

@@ -9,7 +9,7 @@
 #include "devices/i8042/i8042.h"
 #include "devices/testdev/testdev.h"
 #include "devices/uart16550/uart16550_device.h"
-#include "machine/common/file_reader.h"
+#include "machine/common/host_files.h"
 #include "machine/common/host_limits.h"
 #include "machine/common/host_loop.h"
 #include "vcpu/vcpu_thread.h"
