@@ -94,13 +94,15 @@ Result<machine::VirtConfig> to_virt_config(const RunOptions& o, const DefaultGue
     if (o.kernel) {
         config.kernel_path = *o.kernel;
         config.initrd_path = o.initrd;
-    } else if (config.firmware_path && !defaults.riscv_kernel.empty()) {
+    } else if (!defaults.riscv_kernel.empty()) {
         config.kernel_path = defaults.riscv_kernel;
         config.initrd_path = o.initrd ? o.initrd : std::optional<std::string>(defaults.riscv_initrd);
         if (o.cmdline.empty())
             config.cmdline = "console=ttyS0";
-    } else if (o.initrd) {
-        config.initrd_path = o.initrd;
+    } else {
+        // Firmware alone would hand over to nothing at address 0 and spin.
+        return error("--kernel is required (the default RISC-V guest has not been built: run "
+                     "guest/riscv64/build-all.sh)");
     }
     return config;
 }
