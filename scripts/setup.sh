@@ -9,9 +9,11 @@ packages=(
   libfdt-dev device-tree-compiler  # RISC-V device trees
   gcc-riscv64-linux-gnu opensbi    # RISC-V test programs and the default firmware
   libunicorn-dev   # reference CPU for the RISC-V differential test (tests/unit/riscv_diff)
+  liburing-dev libslirp-dev  # virtio-blk off-thread I/O, user-mode networking
+  e2fsprogs        # ext4 disk images for the virtio-blk tests (mkfs.ext4 -d, e2fsck, debugfs)
   python3          # test runners
   clang-16 libclang-rt-16-dev  # libFuzzer targets
-  qemu-system-x86 time  # side-by-side reference and RSS measurement for bench/
+  qemu-system-x86 qemu-system-misc time  # side-by-side reference and RSS measurement for bench/
 )
 
 missing=()

@@ -41,18 +41,34 @@ Result<EventLoop> EventLoop::create() {
     return EventLoop(std::move(epoll), std::move(wake));
 }
 
+EventLoop::EventLoop(EventLoop&& other) noexcept
+    : m_epoll(std::move(other.m_epoll)), m_wake(std::move(other.m_wake)),
+      m_callbacks(std::move(other.m_callbacks)), m_posted(std::move(other.m_posted)),
+      m_stopped(other.m_stopped.load()) {}
+
 Result<void> EventLoop::add(int fd, u32 events, Callback callback) {
+    // Registered before epoll can report the fd, so a ready event finds it.
+    {
+        std::lock_guard lock(m_mutex);
+        m_callbacks[fd] = std::make_shared<Callback>(std::move(callback));
+    }
     epoll_event ev{};
     ev.events = events;
     ev.data.fd = fd;
-    if (::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, fd, &ev) != 0)
-        return errno_error(fmt::format("epoll_ctl add fd {}", fd));
-    m_callbacks[fd] = std::make_shared<Callback>(std::move(callback));
+    if (::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, fd, &ev) != 0) {
+        auto e = errno_error(fmt::format("epoll_ctl add fd {}", fd));
+        std::lock_guard lock(m_mutex);
+        m_callbacks.erase(fd);
+        return e;
+    }
     return {};
 }
 
 Result<void> EventLoop::remove(int fd) {
-    m_callbacks.erase(fd);
+    {
+        std::lock_guard lock(m_mutex);
+        m_callbacks.erase(fd);
+    }
     if (::epoll_ctl(m_epoll.get(), EPOLL_CTL_DEL, fd, nullptr) != 0)
         return errno_error(fmt::format("epoll_ctl del fd {}", fd));
     return {};
@@ -71,19 +87,46 @@ Result<void> EventLoop::run_once(int timeout_ms) {
         if (fd == m_wake.get()) {
             u64 value;
             [[maybe_unused]] auto r = ::read(fd, &value, sizeof(value));
+            run_posted();
             continue;
         }
-        auto it = m_callbacks.find(fd);
-        if (it == m_callbacks.end())
-            continue;
-        auto callback = it->second; // keep alive if the callback removes itself
+        std::shared_ptr<Callback> callback; // keeps it alive if it removes itself
+        {
+            std::lock_guard lock(m_mutex);
+            auto it = m_callbacks.find(fd);
+            if (it == m_callbacks.end())
+                continue;
+            callback = it->second;
+        }
         (*callback)(events[i].events);
     }
     return {};
 }
 
+void EventLoop::post(std::function<void()> fn) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_posted.push_back(std::move(fn));
+    }
+    wake();
+}
+
+void EventLoop::run_posted() {
+    std::vector<std::function<void()>> batch;
+    {
+        std::lock_guard lock(m_mutex);
+        batch.swap(m_posted);
+    }
+    for (auto& fn : batch)
+        fn();
+}
+
+void EventLoop::wake() const {
+    u64 one = 1;
+    [[maybe_unused]] auto n = ::write(m_wake.get(), &one, sizeof(one));
+}
+
 Result<void> EventLoop::run() {
-    m_stopped = false;
     while (!m_stopped)
         TRY(run_once(-1));
     return {};
@@ -91,8 +134,7 @@ Result<void> EventLoop::run() {
 
 void EventLoop::stop() {
     m_stopped = true;
-    u64 one = 1;
-    [[maybe_unused]] auto n = ::write(m_wake.get(), &one, sizeof(one));
+    wake();
 }
 
 } // namespace kite
