@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-30}
-targets=(fuzz_x86_loader fuzz_riscv_loader fuzz_virtqueue)
+targets=(fuzz_x86_loader fuzz_riscv_loader fuzz_virtqueue fuzz_blk_request)
 
 # clang 16 implements what libstdc++ 12's <expected> checks for, but reports an
 # older __cpp_concepts; state the value it supports so std::expected compiles.
