@@ -12,6 +12,7 @@ KITE_LOG_TAG=initramfs
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 INIT="$KITE_RV_DIR/init"
+UDHCPC_SCRIPT="$KITE_RV_DIR/udhcpc.script"
 command -v "${CROSS}gcc" >/dev/null || die "${CROSS}gcc missing (run guest/riscv64/deps.sh)"
 for t in make cpio gzip dpkg-source; do command -v $t >/dev/null || die "$t missing (run guest/riscv64/deps.sh)"; done
 
@@ -79,6 +80,7 @@ RD_HASH=$( {
   manifest_file "$0"
   manifest_file "$KITE_RV_DIR/lib.sh"
   manifest_file "$INIT"
+  manifest_file "$UDHCPC_SCRIPT"
   printf 'cpio=%s gzip=%s\n' "$(pkgver cpio)" "$(pkgver gzip)"
 } | short_hash )
 
@@ -104,6 +106,9 @@ build_initramfs() {
   done < "$BB_DIR/busybox.links"
   log "  $n applet symlinks"
   install -m 0755 "$INIT" "$R/init"
+  mkdir -p "$R/usr/share/udhcpc" "$R/var/www"
+  install -m 0755 "$UDHCPC_SCRIPT" "$R/usr/share/udhcpc/default.script"
+  printf '<html><body>kite guest httpd</body></html>\n' > "$R/var/www/index.html"
   printf 'root::0:0:root:/root:/bin/sh\n' > "$R/etc/passwd"
   printf 'root:x:0:\n' > "$R/etc/group"
   printf 'kite\n' > "$R/etc/hostname"

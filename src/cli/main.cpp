@@ -121,10 +121,15 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--initrd", options.initrd, "Initial ramdisk (a Multiboot module on x86)");
     run_cmd->add_option("--cmdline", options.cmdline, "Kernel command line");
     run_cmd->add_option("--firmware", options.firmware, "Firmware image, or none");
-    run_cmd->add_option("--disk", options.disks, "path=FILE[,readonly=on] (not supported yet)");
-    run_cmd->add_option("--net", options.nets, "user[,hostfwd=...] or tap=NAME (not supported yet)");
+    run_cmd->add_option("--disk", options.disks,
+                        "virtio-blk disk (repeatable): path=FILE[,readonly=on][,serial=ID][,transport=mmio|pci]");
+    run_cmd->add_option("--net", options.nets,
+                        "virtio-net NIC (repeatable): user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]... or tap=NAME; "
+                        "then [,mac=52:54:00:..][,transport=mmio|pci]");
     run_cmd->add_option("--serial", options.serial, "Serial port: stdio, file=PATH or none")
         ->capture_default_str();
+    run_cmd->add_option("--console", options.console,
+                        "virtio-console (hvc0) host end: stdio, file=PATH or none[,transport=mmio|pci]");
     run_cmd->add_option("--dump-dtb", options.dump_dtb,
                         "Also write the generated device tree to FILE (riscv64)");
     auto* version_cmd = app.add_subcommand("version", "Print the version");

@@ -2,6 +2,7 @@
 
 #include "base/size.h"
 #include "cli/arch_detect.h"
+#include "cli/device_options.h"
 
 namespace kite::cli {
 
@@ -31,10 +32,27 @@ Result<machine::SerialConfig> parse_serial(const std::string& text) {
 namespace {
 
 Result<void> reject_unsupported_devices(const RunOptions& o) {
+    // The pc board gets virtio over PCI in a later milestone.
     if (!o.disks.empty())
-        return error("--disk: not supported yet (virtio-blk is planned)");
+        return error("--disk: not supported yet for x86_64 (virtio devices run on the riscv64 virt board)");
     if (!o.nets.empty())
-        return error("--net: not supported yet (virtio-net is planned)");
+        return error("--net: not supported yet for x86_64 (virtio devices run on the riscv64 virt board)");
+    if (o.console)
+        return error("--console: not supported yet for x86_64 (virtio devices run on the riscv64 virt board)");
+    return {};
+}
+
+Result<void> parse_virtio_devices(const RunOptions& o, machine::VirtConfig& config) {
+    for (const auto& text : o.disks)
+        config.disks.push_back(TRY(parse_disk(text)));
+    for (const auto& text : o.nets)
+        config.nets.push_back(TRY(parse_net(text)));
+    if (o.console)
+        config.console = TRY(parse_console(*o.console));
+    else
+        config.console.host.mode = machine::SerialMode::None;
+    if (config.console.host.mode == machine::SerialMode::Stdio && config.serial.mode == machine::SerialMode::Stdio)
+        return error("--console stdio: the serial port already uses stdio (add --serial none or file=PATH)");
     return {};
 }
 
@@ -71,13 +89,13 @@ Result<machine::VirtConfig> to_virt_config(const RunOptions& o, const DefaultGue
         return error("--accel kvm: KVM cannot run riscv64 guests on this host (use tcg or auto)");
     if (o.accel != "tcg" && o.accel != "auto")
         return error("--accel '{}': expected kvm, tcg or auto", o.accel);
-    TRY(reject_unsupported_devices(o));
 
     machine::VirtConfig config;
     config.cpus = o.cpus;
     config.memory = TRY_CONTEXT(parse_size(o.memory), "--memory");
     config.cmdline = o.cmdline;
     config.serial = TRY(parse_serial(o.serial));
+    TRY(parse_virtio_devices(o, config));
     config.dump_dtb_path = o.dump_dtb;
     if (o.firmware && *o.firmware == "none") {
         if (!o.kernel)

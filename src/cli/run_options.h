@@ -23,6 +23,7 @@ struct RunOptions {
     std::vector<std::string> disks;
     std::vector<std::string> nets;
     std::string serial{"stdio"};
+    std::optional<std::string> console;
     std::optional<std::string> dump_dtb;
 };
 

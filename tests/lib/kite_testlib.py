@@ -197,3 +197,74 @@ class PtyProcess:
 
     def text(self):
         return self.output.decode(errors="replace")
+
+
+class GuestShell:
+    """The default RISC-V Linux guest booted on a pty with extra `kite run`
+    arguments; run() types a command at its busybox shell and returns the
+    command's exit status and output."""
+
+    def __init__(self, kite, args=(), cmdline="console=ttyS0", boot_timeout=90):
+        image, initrd = require_default_riscv_guest()
+        self.argv = [kite, "run", "--arch", "riscv64", "--kernel", image, "--initrd", initrd,
+                     "--cmdline", cmdline, *args]
+        self.proc = PtyProcess(self.argv)
+        self.count = 0
+        if not self.proc.read_until(b"kite-init: starting shell", boot_timeout):
+            self.kill()
+            fail(f"the guest did not reach its shell:\n{self.proc.text()}")
+        # Let the prompt settle, then turn echo off so outputs are clean.
+        self.run("stty -echo", timeout=20)
+
+    def run(self, command, timeout=60, check=False):
+        import re
+        self.count += 1
+        start = len(self.proc.output)
+        tag = f"@@{self.count}-"
+        self.proc.write(command.encode() + b"; printf '\\n@@%d-%d@@\\n' " + str(self.count).encode() + b" $?\r")
+        pattern = re.compile(rb"@@" + str(self.count).encode() + rb"-(\d+)@@")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = pattern.search(self.proc.output, start)
+            if m:
+                out = self.proc.output[start:m.start()].decode(errors="replace").replace("\r", "")
+                status = int(m.group(1))
+                if check and status != 0:
+                    self.kill()
+                    fail(f"guest command failed ({status}): {command}\n{out}")
+                return status, out
+            if not self.proc.read_until(tag.encode() + b"\xff", 0.2) and self.exited():
+                break
+        self.kill()
+        fail(f"guest command did not finish in {timeout} s: {command}\n--- output ---\n{self.proc.text()[-4000:]}")
+
+    def exited(self):
+        done, _ = os.waitpid(self.proc.pid, os.WNOHANG)
+        if done:
+            self.proc.pid = -1
+        return done != 0
+
+    def poweroff(self, timeout=60):
+        """Powers the guest off; returns Kite's exit status."""
+        self.proc.write(b"poweroff\r")
+        return self.proc.wait_exit(timeout)
+
+    def kill(self, sig=9):
+        try:
+            if self.proc.pid > 0:
+                os.kill(self.proc.pid, sig)
+                os.waitpid(self.proc.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        self.proc.pid = -1
+
+
+def kite_and_transport():
+    """Arguments of the virtio tests: the kite binary and --transport mmio|pci."""
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument("kite")
+    parser.add_argument("--transport", default="mmio", choices=("mmio", "pci"))
+    args = parser.parse_args()
+    require_built(("kite binary", args.kite))
+    return args.kite, args.transport

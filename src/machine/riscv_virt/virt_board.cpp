@@ -15,8 +15,8 @@
 #include "machine/riscv_virt/virt_boot.h"
 #include "machine/riscv_virt/virt_layout.h"
 #include "vcpu/vcpu_thread.h"
-#include "virtio/mmio/virtio_mmio.h"
-#include "virtio/rng/virtio_rng.h"
+#include "machine/riscv_virt/virt_devices.h"
+#include "virtio/console/virtio_console.h"
 
 namespace kite::machine {
 namespace {
@@ -38,23 +38,11 @@ struct Devices {
     std::shared_ptr<devices::Plic> plic;
     std::shared_ptr<devices::Uart16550Device> uart;
     std::shared_ptr<devices::GoldfishRtc> rtc;
-    std::vector<u32> virtio_slots; // occupied virtio-mmio slots, for the device tree
+    std::unique_ptr<VirtVirtio> virtio;
 };
 
-// Puts a virtio device on the next free virtio-mmio slot.
-Result<void> attach_virtio(Devices& d, std::shared_ptr<virtio::VirtioDevice> device) {
-    u32 slot = static_cast<u32>(d.virtio_slots.size());
-    if (slot >= kVirtioSlots)
-        return error("no free virtio-mmio slot for {}", device->name());
-    auto transport = std::make_shared<virtio::VirtioMmio>(device, d.plic->irq_line(kVirtioFirstIrq + slot));
-    TRY(d.mmio.insert(kVirtioBase + slot * kVirtioStride, virtio::VirtioMmio::kLength, transport,
-                      fmt::format("virtio-mmio{} ({})", slot, device->name())));
-    d.virtio_slots.push_back(slot);
-    return {};
-}
-
-Result<void> attach_devices(Devices& d, const GuestMemory& memory, tcg::RiscvVcpu& hart0,
-                            CharBackend& console, std::shared_ptr<RunState> state) {
+Result<void> attach_devices(Devices& d, const VirtConfig& config, const GuestMemory& memory, IoThread& io,
+                            tcg::RiscvVcpu& hart0, CharBackend& console, std::shared_ptr<RunState> state) {
     using riscv::InterruptLine;
     d.clint = std::make_shared<devices::Clint>(
         1, devices::Clint::host_monotonic_ns,
@@ -88,8 +76,8 @@ Result<void> attach_devices(Devices& d, const GuestMemory& memory, tcg::RiscvVcp
     TRY(d.mmio.insert(kUartBase, devices::Uart16550Device::kPortCount, d.uart, "uart0"));
     TRY(d.mmio.insert(kRtcBase, kRtcSize, d.rtc, "goldfish-rtc"));
     TRY(d.mmio.insert(kTestBase, kTestSize, test, "sifive-test"));
-    TRY(attach_virtio(d, std::make_shared<virtio::VirtioRng>(memory)));
-    return {};
+    d.virtio = TRY(VirtVirtio::create(d.mmio, *d.plic, memory, io));
+    return d.virtio->attach_configured(config);
 }
 
 } // namespace
@@ -102,6 +90,8 @@ MachineResult<int> run_riscv_virt(const VirtConfig& config) {
     GuestMemory memory = TRY_AS(ExitStatus::Usage, build_memory(config.memory));
     auto state = TRY_AS(ExitStatus::GuestFailure, RunState::create());
     auto console = TRY_AS(ExitStatus::Usage, open_serial(config.serial));
+    // Host-side device I/O (disks, network, the virtio console's output).
+    auto io = TRY_AS(ExitStatus::GuestFailure, IoThread::start());
     Devices devices;
 
     std::unique_ptr<Htif> htif;
@@ -131,9 +121,10 @@ MachineResult<int> run_riscv_virt(const VirtConfig& config) {
     };
     riscv::HartConfig hart_config{.hart_id = 0, .read_time = [&devices] { return devices.clint->mtime(); }};
     auto vcpu = std::make_unique<tcg::RiscvVcpu>(0, memory, devices.mmio, hart_config, hooks);
-    TRY_AS(ExitStatus::GuestFailure, attach_devices(devices, memory, *vcpu, *console, state));
+    // Device setup fails on what the user gave (a disk image, a tap name, a port): usage errors.
+    TRY_AS(ExitStatus::Usage, attach_devices(devices, config, memory, *io, *vcpu, *console, state));
 
-    auto boot = TRY_AS(ExitStatus::Usage, load_boot_images(memory, images, config, devices.virtio_slots));
+    auto boot = TRY_AS(ExitStatus::Usage, load_boot_images(memory, images, config, devices.virtio->mmio_slots()));
     if (config.dump_dtb_path)
         TRY_AS(ExitStatus::Usage, write_file(*config.dump_dtb_path, boot.dtb, "--dump-dtb"));
     if (boot.tohost) {
@@ -150,9 +141,20 @@ MachineResult<int> run_riscv_virt(const VirtConfig& config) {
     IoBuses buses{devices.pio, devices.mmio};
     threads.push_back(std::make_unique<VcpuThread>(std::move(vcpu), buses, state));
 
-    return run_until_stopped(threads, *state, *console,
-                             [&](std::span<const u8> bytes) { devices.uart->receive(bytes); },
-                             {&devices.mmio});
+    // Terminal input goes to whichever device has stdio: the UART, or the
+    // virtio console when --console stdio took it.
+    CharBackend* interactive = console.get();
+    std::function<void(std::span<const u8>)> to_guest = [&](std::span<const u8> bytes) {
+        devices.uart->receive(bytes);
+    };
+    if (config.console.host.mode == SerialMode::Stdio) {
+        interactive = devices.virtio->console_backend();
+        to_guest = [&](std::span<const u8> bytes) { devices.virtio->console()->receive(bytes); };
+    }
+    auto result = run_until_stopped(threads, *state, *interactive, to_guest, {&devices.mmio});
+    // vCPUs are joined: finish host I/O before the devices go away.
+    io->stop();
+    return result;
 }
 
 } // namespace kite::machine

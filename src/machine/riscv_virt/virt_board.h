@@ -2,9 +2,11 @@
 
 #include "machine/common/machine_failure.h"
 #include "machine/common/serial_config.h"
+#include "machine/common/virtio_config.h"
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kite::machine {
 
@@ -19,6 +21,9 @@ struct VirtConfig {
     std::optional<std::string> initrd_path;
     std::string cmdline;
     SerialConfig serial;
+    std::vector<DiskConfig> disks;
+    std::vector<NetConfig> nets;
+    ConsoleConfig console; // host.mode None: no virtio-console
     std::optional<std::string> dump_dtb_path; // write the device tree here too
 };
 

@@ -31,6 +31,40 @@ Result<void> reg(FdtWriter& fdt, u64 base, u64 size) {
     return fdt.property_cells("reg", {hi(base), lo(base), hi(size), lo(size)});
 }
 
+// The generic ECAM host bridge. `ranges` maps PCI I/O and 32-bit memory space
+// 1:1 onto the board's windows; `interrupt-map` gives, for each slot (modulo
+// 4, per the mask) and pin, the PLIC source after the standard swizzle.
+Result<void> pci_host_node(FdtWriter& fdt, u32 plic_phandle) {
+    using namespace virt;
+    TRY(fdt.begin_node(node_name("pci", kPciEcamBase)));
+    TRY(fdt.property_string("compatible", "pci-host-ecam-generic"));
+    TRY(fdt.property_string("device_type", "pci"));
+    TRY(fdt.property_u32("#address-cells", 3));
+    TRY(fdt.property_u32("#size-cells", 2));
+    TRY(fdt.property_u32("#interrupt-cells", 1));
+    TRY(fdt.property_u32("linux,pci-domain", 0));
+    TRY(fdt.property_cells("bus-range", {0, static_cast<u32>(kPciEcamSize / (1u << 20)) - 1}));
+    TRY(fdt.property_empty("dma-coherent"));
+    TRY(reg(fdt, kPciEcamBase, kPciEcamSize));
+    constexpr u32 kSpaceIo = 0x0100'0000;
+    constexpr u32 kSpaceMem32 = 0x0200'0000;
+    TRY(fdt.property_cells("ranges", {
+                                         kSpaceIo, 0, 0, hi(kPciIoBase), lo(kPciIoBase), hi(kPciIoSize),
+                                         lo(kPciIoSize), kSpaceMem32, hi(kPciMmioBase), lo(kPciMmioBase),
+                                         hi(kPciMmioBase), lo(kPciMmioBase), hi(kPciMmioSize), lo(kPciMmioSize),
+                                     }));
+    std::vector<u32> map;
+    for (u32 slot = 0; slot < kPciIntxLines; ++slot) {
+        for (u32 pin = 1; pin <= kPciIntxLines; ++pin) {
+            u32 line = (slot + pin - 1) % kPciIntxLines;
+            map.insert(map.end(), {slot << 11, 0, 0, pin, plic_phandle, kPciFirstIrq + line});
+        }
+    }
+    TRY(fdt.property_u32_list("interrupt-map", map));
+    TRY(fdt.property_cells("interrupt-map-mask", {0x1800, 0, 0, 7}));
+    return fdt.end_node();
+}
+
 } // namespace
 
 Result<std::vector<u8>> build_virt_fdt(const VirtFdtParams& p) {
@@ -127,6 +161,8 @@ Result<std::vector<u8>> build_virt_fdt(const VirtFdtParams& p) {
     TRY(fdt.property_u32("interrupt-parent", plic_phandle));
     TRY(fdt.property_u32("interrupts", kRtcIrq));
     TRY(fdt.end_node());
+
+    TRY(pci_host_node(fdt, plic_phandle));
 
     for (u32 slot : p.virtio_slots) {
         u64 base = kVirtioBase + slot * kVirtioStride;

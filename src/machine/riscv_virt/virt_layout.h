@@ -24,6 +24,18 @@ constexpr u32 kVirtioSlots = 8;
 constexpr u32 kVirtioFirstIrq = 1; // slot n raises PLIC source 1 + n
 constexpr u64 kRamBase = 0x8000'0000;
 
+// The generic PCIe host (pci-host-ecam-generic): ECAM for buses 0-255, a
+// 64 KiB I/O port window and a 1 GiB 32-bit memory window below RAM. INTA-INTD
+// (after the slot swizzle) are PLIC sources 32-35.
+constexpr u64 kPciIoBase = 0x300'0000;
+constexpr u64 kPciIoSize = 0x1'0000;
+constexpr u64 kPciEcamBase = 0x3000'0000;
+constexpr u64 kPciEcamSize = 0x1000'0000;
+constexpr u64 kPciMmioBase = 0x4000'0000;
+constexpr u64 kPciMmioSize = 0x4000'0000;
+constexpr u32 kPciFirstIrq = 32;
+constexpr u32 kPciIntxLines = 4;
+
 constexpr u32 kUartIrq = 10;
 constexpr u32 kRtcIrq = 11;
 constexpr u32 kPlicSources = 95;

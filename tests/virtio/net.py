@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""virtio-net with user networking (libslirp) and a real Linux guest: the
+guest gets 10.0.2.15 by DHCP, fetches a page from an HTTP server this test runs
+on the host's loopback (through slirp's gateway, 10.0.2.2), and the host
+fetches a page from busybox httpd in the guest through a hostfwd rule."""
+import http.server
+import os
+import socket
+import sys
+import threading
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from kite_testlib import GuestShell, fail, kite_and_transport  # noqa: E402
+
+kite, transport = kite_and_transport()
+
+PAGE = b"hello from the host's web server\n"
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(PAGE)))
+        self.end_headers()
+        self.wfile.write(PAGE)
+
+    def log_message(self, *a):
+        pass
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+host_port = server.server_address[1]
+
+with socket.socket() as s:  # a free port for the forward
+    s.bind(("127.0.0.1", 0))
+    fwd_port = s.getsockname()[1]
+
+guest = GuestShell(kite, ["--serial", "stdio",
+                               "--net", f"user,hostfwd=tcp:127.0.0.1:{fwd_port}-:8080,transport={transport}"])
+status, out = guest.run("udhcpc -i eth0 -n -q -t 5 -T 2", timeout=60)
+if status != 0 or "10.0.2.15" not in out:
+    guest.kill()
+    fail(f"DHCP failed ({status}):\n{out}")
+status, out = guest.run(f"wget -q -O - http://10.0.2.2:{host_port}/page", timeout=60)
+if status != 0 or PAGE.decode().strip() not in out:
+    guest.kill()
+    fail(f"the guest could not fetch from the host ({status}):\n{out}")
+
+guest.run("httpd -p 8080 -h /var/www", check=True)
+body = None
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline and body is None:
+    try:
+        body = urllib.request.urlopen(f"http://127.0.0.1:{fwd_port}/index.html", timeout=10).read()
+    except OSError:
+        time.sleep(0.5)
+if body is None or b"kite guest httpd" not in body:
+    guest.kill()
+    fail(f"the host could not fetch from the guest's httpd through hostfwd: {body!r}")
+rc = guest.poweroff()
+server.shutdown()
+if rc != 0:
+    fail(f"kite exited {rc} after poweroff")
+print(f"ok: DHCP gave 10.0.2.15; guest fetched from host :{host_port}; host fetched from guest httpd via "
+      f"hostfwd :{fwd_port} ({transport})")
