@@ -204,9 +204,10 @@ class GuestShell:
     arguments; run() types a command at its busybox shell and returns the
     command's exit status and output."""
 
-    def __init__(self, kite, args=(), cmdline="console=ttyS0", boot_timeout=90):
+    def __init__(self, kite, args=(), cmdline="console=ttyS0", boot_timeout=90, wrapper=()):
         image, initrd = require_default_riscv_guest()
-        self.argv = [kite, "run", "--arch", "riscv64", "--kernel", image, "--initrd", initrd,
+        # `wrapper` runs Kite under another command (e.g. in a network namespace).
+        self.argv = [*wrapper, kite, "run", "--arch", "riscv64", "--kernel", image, "--initrd", initrd,
                      "--cmdline", cmdline, *args]
         self.proc = PtyProcess(self.argv)
         self.count = 0

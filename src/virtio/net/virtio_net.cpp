@@ -353,17 +353,22 @@ net::RxStatus VirtioNet::receive(std::span<const u8> frame) {
     header.num_buffers = static_cast<u16>(chains);
     u64 pos = 0;
     Virtqueue& q = queue(kRxQueue);
+    std::vector<VirtqUsedElem> used;
+    used.reserve(chains);
     for (std::size_t i = 0; i < chains; ++i) {
         const DescriptorChain& chain = m_rx_stash[i];
         const u64 len = std::min<u64>(total - pos, chain.writable_len());
-        auto r = write_rx(chain, header, payload, pos, len);
-        if (r)
-            r = q.push_used(chain.head(), static_cast<u32>(len));
-        if (!r) {
+        if (auto r = write_rx(chain, header, payload, pos, len); !r) {
             device_error(std::move(r).error().with_context("receive queue"));
             return net::RxStatus::Accepted;
         }
+        used.push_back(VirtqUsedElem{chain.head(), static_cast<u32>(len)});
         pos += len;
+    }
+    // One publish for the whole frame: the driver never sees part of it.
+    if (auto r = q.push_used_batch(used); !r) {
+        device_error(std::move(r).error().with_context("receive queue"));
+        return net::RxStatus::Accepted;
     }
     m_rx_stash.erase(m_rx_stash.begin(), m_rx_stash.begin() + static_cast<std::ptrdiff_t>(chains));
     signal_used(kRxQueue);

@@ -205,16 +205,28 @@ Result<void> Virtqueue::read_indirect(DescriptorChain& chain, const VirtqDesc& t
 }
 
 Result<void> Virtqueue::push_used(u16 head, u32 written_len) {
+    const VirtqUsedElem elem{head, written_len};
+    return push_used_batch(std::span(&elem, 1));
+}
+
+Result<void> Virtqueue::push_used_batch(std::span<const VirtqUsedElem> elems) {
     if (!m_ready || m_broken)
         return error("push_used on a virtqueue that is not ready");
-    if (head >= m_size)
-        return error("push_used of descriptor {} outside the queue (size {})", head, m_size);
-    VirtqUsedElem elem{head, written_len};
-    TRY(m_memory->write_obj(m_used + layout::used_ring_entry(m_next_used & (m_size - 1)), elem));
-    ++m_next_used;
-    // The element must be visible before the index that publishes it.
+    if (elems.size() > m_size)
+        return error("push_used of {} elements on a queue of size {}", elems.size(), m_size);
+    for (const auto& elem : elems) {
+        if (elem.id >= m_size)
+            return error("push_used of descriptor {} outside the queue (size {})", elem.id, m_size);
+    }
+    u16 next = m_next_used;
+    for (const auto& elem : elems) {
+        TRY(m_memory->write_obj(m_used + layout::used_ring_entry(next & (m_size - 1)), elem));
+        ++next;
+    }
+    // The elements must be visible before the index that publishes them (all at once).
     std::atomic_thread_fence(std::memory_order_release);
-    TRY(m_memory->write_obj<u16>(m_used + layout::kUsedIdx, m_next_used));
+    TRY(m_memory->write_obj<u16>(m_used + layout::kUsedIdx, next));
+    m_next_used = next;
     return {};
 }
 

@@ -8,6 +8,7 @@
 #include "virtio/queue/virtio_spec.h"
 
 #include <optional>
+#include <span>
 
 namespace kite::virtio {
 
@@ -68,6 +69,10 @@ public:
     // Returns a chain to the driver: writes the used element, then (after a
     // release fence) the new used index.
     Result<void> push_used(u16 head, u32 written_len);
+    // Returns several chains and publishes them with one used-index store, so
+    // the driver never sees part of the batch (a frame spread over several
+    // receive buffers).
+    Result<void> push_used_batch(std::span<const VirtqUsedElem> elems);
 
     // Whether the driver wants a used-buffer notification for what was pushed
     // since the last call: EVENT_IDX's used_event rule when negotiated, else

@@ -97,6 +97,32 @@ TEST_F(VirtqueueTest, SimpleChainSplitsReadableAndWritable) {
     EXPECT_FALSE(r->has_value());
 }
 
+TEST_F(VirtqueueTest, BatchIsPublishedWithOneIndexStore) {
+    ASSERT_TRUE(queue.activate(feature::kVersion1));
+    u16 a = driver.add_chain({}, {{kData, 8}});
+    u16 b = driver.add_chain({}, {{kData + 8, 8}});
+    driver.publish(a);
+    driver.publish(b);
+    DescriptorChain ca = pop_ok();
+    DescriptorChain cb = pop_ok();
+    const std::array<VirtqUsedElem, 2> batch{{{ca.head(), 8}, {cb.head(), 3}}};
+    ASSERT_TRUE(queue.push_used_batch(batch));
+    EXPECT_EQ(driver.used_idx(), 2);
+    EXPECT_EQ(queue.next_used(), 2);
+    auto first = driver.take_used();
+    auto second = driver.take_used();
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(first->id, a);
+    EXPECT_EQ(second->id, b);
+    EXPECT_EQ(second->len, 3u);
+
+    // A bad element rejects the whole batch: nothing is written or published.
+    const std::array<VirtqUsedElem, 2> bad{{{a, 1}, {999, 1}}};
+    EXPECT_FALSE(queue.push_used_batch(bad).has_value());
+    EXPECT_EQ(driver.used_idx(), 2);
+    EXPECT_EQ(queue.next_used(), 2);
+}
+
 TEST_F(VirtqueueTest, ChainsComeOutInAvailableOrder) {
     ASSERT_TRUE(queue.activate(feature::kVersion1));
     u16 a = driver.add_chain({{kData, 1}}, {});
