@@ -42,10 +42,14 @@ with tempfile.TemporaryDirectory() as tmp:
     make_ext4(rw, {"hello.txt": "hello from the host\n"})
     make_ext4(ro, {"readme.txt": "read-only disk\n"})
     ro_digest = sha256(ro)
+    raw = os.path.join(tmp, "raw.img")  # a third disk, discarded whole by the guest
+    with open(raw, "wb") as f:
+        f.write(b"\xaa" * (4 << 20))
 
 
     guest = GuestShell(kite, ["--serial", "stdio", "--disk", f"path={rw},transport={transport},serial=kite-rw",
-                                   "--disk", f"path={ro},readonly=on,transport={transport}"])
+                                   "--disk", f"path={ro},readonly=on,transport={transport}",
+                                   "--disk", f"path={raw},transport={transport}"])
     # A second Kite must not open the same image while this one writes it.
     second = subprocess.run([kite, "run", "--serial", "none", "--disk", f"path={rw}"],
                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
@@ -54,10 +58,10 @@ with tempfile.TemporaryDirectory() as tmp:
         fail(f"a second Kite on the same image: status {second.returncode}, stderr {second.stderr!r}")
     # Which bus the disks sit on: virtio-pci devices appear under a PCI domain.
     _, devpath = guest.run("readlink -f /sys/block/vda")
-    if t == "pci" and "pci0000:00" not in devpath:
+    if transport == "pci" and "pci0000:00" not in devpath:
         guest.kill()
         fail(f"/dev/vda is not on the PCI bus: {devpath}")
-    if t == "mmio" and "virtio_mmio" not in devpath:
+    if transport == "mmio" and "virtio_mmio" not in devpath:
         guest.kill()
         fail(f"/dev/vda is not a virtio-mmio device: {devpath}")
     _, serial = guest.run("cat /sys/block/vda/serial")
@@ -75,7 +79,15 @@ with tempfile.TemporaryDirectory() as tmp:
         guest.kill()
         fail(f"the guest read {text!r} from hello.txt")
     guest.run("echo written-by-the-guest > /mnt/new.txt && sync", check=True)
+    # Discard: ext4's free space (fstrim), then a whole raw disk (blkdiscard).
+    guest.run("dd if=/dev/urandom of=/mnt/junk bs=64k count=16 2>/dev/null && sync && rm /mnt/junk && sync",
+              check=True)
+    status, out = guest.run("fstrim -v /mnt")
+    if status != 0 or "trimmed" not in out:
+        guest.kill()
+        fail(f"fstrim failed ({status}): {out}")
     guest.run("umount /mnt", check=True)
+    guest.run("blkdiscard /dev/vdc", check=True)
 
     guest.run("mkdir -p /ro && mount -t ext4 -o ro /dev/vdb /ro", check=True)
     _, text = guest.run("cat /ro/readme.txt", check=True)
@@ -104,5 +116,9 @@ with tempfile.TemporaryDirectory() as tmp:
         fail(f"debugfs cannot read the guest's file: {cat.stdout!r} {cat.stderr!r}")
     if sha256(ro) != ro_digest:
         fail("the read-only image changed")
+    with open(raw, "rb") as f:
+        if f.read() != bytes(4 << 20):
+            fail("blkdiscard in the guest did not zero the raw image")
 print(f"ok: ext4 over virtio-blk ({transport}): guest read and wrote, e2fsck clean, "
-      "debugfs reads the new file; the read-only disk refused writes and is unchanged")
+      "debugfs reads the new file; fstrim and blkdiscard reached the image; the read-only disk refused writes "
+      "and is unchanged")
