@@ -10,6 +10,7 @@
 // RAM and adding up to the data length, whole sectors within the capacity,
 // no writes to a read-only disk, the status byte in guest RAM.
 
+#include "fuzz_input.h"
 #include "memory/guest_memory.h"
 #include "virtio/blk/blk_request.h"
 #include "virtio/queue/virtqueue.h"
@@ -39,14 +40,7 @@ const GuestMemory& guest_memory() {
     return memory;
 }
 
-template <typename T>
-T take(std::span<const u8>& in) {
-    T value{};
-    std::size_t n = std::min(sizeof(T), in.size());
-    std::memcpy(&value, in.data(), n);
-    in = in.subspan(n);
-    return value;
-}
+using fuzz::take;
 
 // The iovec lies inside one region's host mapping.
 bool in_guest_ram(const GuestMemory& memory, const iovec& v) {

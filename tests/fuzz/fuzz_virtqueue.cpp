@@ -6,6 +6,7 @@
 // Every input must end in bounded time without a crash or sanitizer report,
 // and every popped segment must lie in guest RAM.
 
+#include "fuzz_input.h"
 #include "memory/guest_memory.h"
 #include "virtio/queue/virtqueue.h"
 
@@ -32,14 +33,7 @@ const GuestMemory& guest_memory() {
     return memory;
 }
 
-template <typename T>
-T take(std::span<const u8>& in) {
-    T value{};
-    std::size_t n = std::min(sizeof(T), in.size());
-    std::memcpy(&value, in.data(), n);
-    in = in.subspan(n);
-    return value;
-}
+using fuzz::take;
 
 } // namespace
 
