@@ -3,7 +3,9 @@
 #include "base/log.h"
 #include "event/event_loop.h"
 
+#include <chrono>
 #include <csignal>
+#include <future>
 #include <cstring>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -26,9 +28,25 @@ Result<UniqueFd> termination_signalfd() {
     return fd;
 }
 
+namespace {
+
+// The I/O thread's loop outlives run_host_loop's frame, which its input
+// callback refers to: unregister the input, then wait until a callback that may
+// be running has returned (bounded, in case that loop has already stopped).
+void detach_input(EventLoop& loop, int fd) {
+    (void)loop.remove(fd);
+    auto done = std::make_shared<std::promise<void>>();
+    auto finished = done->get_future();
+    loop.post([done] { done->set_value(); });
+    finished.wait_for(std::chrono::seconds(1));
+}
+
+} // namespace
+
 Result<void> run_host_loop(RunState& state, CharBackend& console, int signal_fd,
-                           const std::function<void(std::span<const u8>)>& to_guest) {
+                           const std::function<void(std::span<const u8>)>& to_guest, EventLoop* input_loop) {
     auto loop = TRY(EventLoop::create());
+    EventLoop& in_loop = input_loop ? *input_loop : loop;
     TRY(loop.add(state.wake_fd(), EPOLLIN, [&](u32) { loop.stop(); }));
     TRY(loop.add(signal_fd, EPOLLIN, [&](u32) {
         signalfd_siginfo info{};
@@ -39,7 +57,7 @@ Result<void> run_host_loop(RunState& state, CharBackend& console, int signal_fd,
     }));
     int input = console.input_fd();
     if (input >= 0) {
-        auto added = loop.add(input, EPOLLIN, [&](u32) {
+        auto added = in_loop.add(input, EPOLLIN, [&, input](u32) {
             std::vector<u8> bytes;
             switch (console.read_input(bytes)) {
             case InputEvent::Data:
@@ -49,7 +67,7 @@ Result<void> run_host_loop(RunState& state, CharBackend& console, int signal_fd,
                 state.request_stop(to_int(ExitStatus::Ok), "quit from the serial console (Ctrl-A x)");
                 break;
             case InputEvent::Eof:
-                (void)loop.remove(input);
+                (void)in_loop.remove(input);
                 break;
             case InputEvent::None:
                 break;
@@ -60,21 +78,24 @@ Result<void> run_host_loop(RunState& state, CharBackend& console, int signal_fd,
         if (!added && added.error().code() != EPERM)
             return std::unexpected(added.error());
     }
-    while (!state.stopping())
-        TRY(loop.run_once(-1));
-    return {};
+    Result<void> result;
+    while (!state.stopping() && result)
+        result = loop.run_once(-1);
+    if (input_loop && input >= 0)
+        detach_input(*input_loop, input);
+    return result;
 }
 
 MachineResult<int> run_until_stopped(std::vector<std::unique_ptr<VcpuThread>>& threads, RunState& state,
                                      CharBackend& console,
                                      const std::function<void(std::span<const u8>)>& to_guest,
-                                     std::initializer_list<const Bus*> buses) {
+                                     std::initializer_list<const Bus*> buses, EventLoop* input_loop) {
     UniqueFd signal_fd = TRY_AS(ExitStatus::GuestFailure, termination_signalfd());
     TRY_AS(ExitStatus::GuestFailure, VcpuThread::install_kick_handler());
     for (auto& t : threads)
         TRY_AS(ExitStatus::GuestFailure, t->start());
 
-    auto loop_result = run_host_loop(state, console, signal_fd.get(), to_guest);
+    auto loop_result = run_host_loop(state, console, signal_fd.get(), to_guest, input_loop);
     if (!loop_result)
         state.request_stop(to_int(ExitStatus::GuestFailure), loop_result.error().message());
     for (auto& t : threads)

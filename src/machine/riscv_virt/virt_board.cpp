@@ -151,7 +151,7 @@ MachineResult<int> run_riscv_virt(const VirtConfig& config) {
         interactive = devices.virtio->console_backend();
         to_guest = [&](std::span<const u8> bytes) { devices.virtio->console()->receive(bytes); };
     }
-    auto result = run_until_stopped(threads, *state, *interactive, to_guest, {&devices.mmio});
+    auto result = run_until_stopped(threads, *state, *interactive, to_guest, {&devices.mmio}, &io->loop());
     // vCPUs are joined: finish host I/O before the devices go away.
     io->stop();
     return result;
