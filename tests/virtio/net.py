@@ -40,6 +40,14 @@ with socket.socket() as s:  # a free port for the forward
 
 guest = GuestShell(kite, ["--serial", "stdio",
                                "--net", f"user,hostfwd=tcp:127.0.0.1:{fwd_port}-:8080,transport={transport}"])
+# Host I/O has its own thread next to the vCPU's.
+threads = set()
+for tid in os.listdir(f"/proc/{guest.proc.pid}/task"):
+    with open(f"/proc/{guest.proc.pid}/task/{tid}/comm") as f:
+        threads.add(f.read().strip())
+if not {"kite-io", "kite-vcpu0"} <= threads:
+    guest.kill()
+    fail(f"expected threads kite-io and kite-vcpu0, found {sorted(threads)}")
 status, out = guest.run("udhcpc -i eth0 -n -q -t 5 -T 2", timeout=60)
 if status != 0 or "10.0.2.15" not in out:
     guest.kill()
