@@ -6,6 +6,7 @@ fetches a page from busybox httpd in the guest through a hostfwd rule."""
 import http.server
 import os
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -33,6 +34,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 host_port = server.server_address[1]
+
+# A forward from a host port that is taken is a usage error, before any boot.
+with socket.socket() as taken:
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    busy = taken.getsockname()[1]
+    r = subprocess.run([kite, "run", "--serial", "none", "--net", f"user,hostfwd=tcp:127.0.0.1:{busy}-:80"],
+                       capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    if r.returncode != 2 or "in use" not in r.stderr:
+        fail(f"hostfwd from a busy port: status {r.returncode}, stderr {r.stderr!r}")
 
 with socket.socket() as s:  # a free port for the forward
     s.bind(("127.0.0.1", 0))
