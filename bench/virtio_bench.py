@@ -49,7 +49,6 @@ import kite_testlib  # noqa: E402
 from hostinfo import cpu_model  # noqa: E402
 
 FIRMWARE = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
-SHELL_READY = b"kite-init: starting shell"
 RE_DD = re.compile(r"(\d+) bytes \([^)]*\) copied, ([0-9.]+) seconds")
 RE_TIME_REAL = re.compile(r"real\s+(\d+)m\s*([0-9.]+)s")
 
@@ -72,16 +71,7 @@ class VmShell(kite_testlib.GuestShell):
     pty, waits for the guest's shell and turns echo off."""
 
     def __init__(self, argv, boot_timeout):
-        self.argv = argv
-        self.count = 0
-        self.proc = kite_testlib.PtyProcess(argv)
-        self.started = time.perf_counter()
-        if not self.proc.read_until(SHELL_READY, boot_timeout):
-            self.kill()
-            tail = self.proc.text()[-1500:]
-            raise GuestError(f"the guest did not reach its shell in {boot_timeout:.0f} s; output ends:\n{tail}")
-        self.boot_s = time.perf_counter() - self.started
-        self.run("stty -echo", timeout=30)
+        self.start(argv, boot_timeout)
 
     def timed(self, command, timeout):
         """Runs command between a begin and an end marker; returns (status,
@@ -101,7 +91,7 @@ class VmShell(kite_testlib.GuestShell):
         deadline = time.monotonic() + 10
         m = pattern.search(self.proc.output, start)
         while m is None and time.monotonic() < deadline:
-            self.proc.read_until(b"\xff\xfe", 0.1)
+            self.proc.pump(0.1)
             m = pattern.search(self.proc.output, start)
         if m is None:
             raise GuestError(f"unreadable end marker for: {command}")

@@ -165,20 +165,25 @@ class PtyProcess:
             os.execv(argv[0], argv)
         self.output = b""
 
+    def pump(self, timeout):
+        """Reads what output arrives within `timeout` seconds; False once the pty has closed."""
+        import select
+        ready, _, _ = select.select([self.master], [], [], max(timeout, 0))
+        if not ready:
+            return True
+        try:
+            chunk = os.read(self.master, 4096)
+        except OSError:
+            return False
+        self.output += chunk
+        return bool(chunk)
+
     def read_until(self, needle, timeout):
         """Reads until `needle` (bytes) has appeared in the output; returns whether it did."""
-        import select
         deadline = time.monotonic() + timeout
         while needle not in self.output and time.monotonic() < deadline:
-            ready, _, _ = select.select([self.master], [], [], 0.1)
-            if ready:
-                try:
-                    chunk = os.read(self.master, 4096)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                self.output += chunk
+            if not self.pump(min(0.1, deadline - time.monotonic())):
+                break
         return needle in self.output
 
     def write(self, data):
@@ -191,7 +196,7 @@ class PtyProcess:
             done, status = os.waitpid(self.pid, os.WNOHANG)
             if done:
                 return os.waitstatus_to_exitcode(status)
-            self.read_until(b"\0", 0.05)  # keep draining so the process never blocks on output
+            self.pump(0.05)  # keep draining so the process never blocks on output
         os.kill(self.pid, 9)
         fail(f"the process did not exit; output so far:\n{self.text()}")
 
@@ -207,34 +212,44 @@ class GuestShell:
     def __init__(self, kite, args=(), cmdline="console=ttyS0", boot_timeout=90, wrapper=()):
         image, initrd = require_default_riscv_guest()
         # `wrapper` runs Kite under another command (e.g. in a network namespace).
-        self.argv = [*wrapper, kite, "run", "--arch", "riscv64", "--kernel", image, "--initrd", initrd,
-                     "--cmdline", cmdline, *args]
-        self.proc = PtyProcess(self.argv)
+        self.start([*wrapper, kite, "run", "--arch", "riscv64", "--kernel", image, "--initrd", initrd,
+                    "--cmdline", cmdline, *args], boot_timeout)
+
+    def start(self, argv, boot_timeout):
+        """Boots `argv` (any VMM command line that runs the default guest) on
+        a pty and waits for the guest's shell; boot_s is how long that took."""
+        self.argv = argv
         self.count = 0
+        started = time.monotonic()
+        self.proc = PtyProcess(argv)
         if not self.proc.read_until(b"kite-init: starting shell", boot_timeout):
             self.kill()
-            fail(f"the guest did not reach its shell:\n{self.proc.text()}")
+            fail(f"the guest did not reach its shell in {boot_timeout:.0f} s:\n{self.proc.text()[-4000:]}")
+        self.boot_s = time.monotonic() - started
         # Let the prompt settle, then turn echo off so outputs are clean.
-        self.run("stty -echo", timeout=20)
+        self.run("stty -echo", timeout=30)
 
     def run(self, command, timeout=60, check=False):
         import re
         self.count += 1
         start = len(self.proc.output)
-        tag = f"@@{self.count}-"
-        self.proc.write(command.encode() + b"; printf '\\n@@%d-%d@@\\n' " + str(self.count).encode() + b" $?\r")
-        pattern = re.compile(rb"@@" + str(self.count).encode() + rb"-(\d+)@@")
+        # The output is what comes between a begin and an end marker, so a
+        # shell prompt that arrives late never mixes into it.
+        n = str(self.count).encode()
+        self.proc.write(b"printf '@@S%d@@\\n' " + n + b"; " + command.encode() +
+                        b"; printf '\\n@@%d-%d@@\\n' " + n + b" $?\r")
+        pattern = re.compile(rb"@@S" + n + rb"@@\r*\n(.*?)@@" + n + rb"-(\d+)@@", re.DOTALL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             m = pattern.search(self.proc.output, start)
             if m:
-                out = self.proc.output[start:m.start()].decode(errors="replace").replace("\r", "")
-                status = int(m.group(1))
+                out = m.group(1).decode(errors="replace").replace("\r", "")
+                status = int(m.group(2))
                 if check and status != 0:
                     self.kill()
                     fail(f"guest command failed ({status}): {command}\n{out}")
                 return status, out
-            if not self.proc.read_until(tag.encode() + b"\xff", 0.2) and self.exited():
+            if not self.proc.pump(0.2) and self.exited():
                 break
         self.kill()
         fail(f"guest command did not finish in {timeout} s: {command}\n--- output ---\n{self.proc.text()[-4000:]}")
