@@ -142,23 +142,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     limits.max_write_zeroes_segments = take<u8>(in);
     limits.max_data_iovecs = 1 + take<u8>(in) % 64;
 
-    if (!memory.fill(GuestAddress(kRamBase), 0, kRamSize))
-        std::abort();
-    if (!memory.write(GuestAddress(kRamBase), in.first(std::min<std::size_t>(in.size(), kRamSize))))
-        std::abort();
+    fuzz::load_guest_ram(memory, GuestAddress(kRamBase), kRamSize, in);
 
     const u16 queue_size = static_cast<u16>(1u << size_log2);
     virtio::Virtqueue queue(memory, queue_size);
-    queue.set_size(queue_size);
-    queue.set_desc_addr(desc);
-    queue.set_driver_addr(avail);
-    queue.set_device_addr(used);
-    u64 features = virtio::feature::kVersion1;
-    if (flags & 1)
-        features |= virtio::feature::kRingEventIdx;
-    if (flags & 2)
-        features |= virtio::feature::kIndirectDesc;
-    if (!queue.activate(features))
+    if (!fuzz::activate_queue(queue, queue_size, desc, avail, used, flags))
         return 0;
     queue.set_indices(next_avail, next_avail);
 

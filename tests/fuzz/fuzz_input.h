@@ -1,8 +1,11 @@
 #pragma once
 
 #include "base/types.h"
+#include "memory/guest_memory.h"
+#include "virtio/queue/virtqueue.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <span>
 
@@ -17,6 +20,30 @@ T take(std::span<const u8>& in) {
     std::memcpy(&value, in.data(), n);
     in = in.subspan(n);
     return value;
+}
+
+// Guest RAM [base, base + size) becomes the rest of the input, zero-padded:
+// descriptor tables, rings and buffers as a hostile guest would lay them out.
+inline void load_guest_ram(const GuestMemory& memory, GuestAddress base, u64 size, std::span<const u8> in) {
+    if (!memory.fill(base, 0, size) || !memory.write(base, in.first(std::min<std::size_t>(in.size(), size))))
+        std::abort();
+}
+
+// Configures `queue` with the input's size and ring addresses and activates
+// it with VERSION_1, plus EVENT_IDX (flags bit 0) and INDIRECT_DESC (bit 1).
+// Returns whether the queue accepted the configuration.
+inline bool activate_queue(virtio::Virtqueue& queue, u32 size, GuestAddress desc, GuestAddress avail,
+                           GuestAddress used, u8 flags) {
+    queue.set_size(size);
+    queue.set_desc_addr(desc);
+    queue.set_driver_addr(avail);
+    queue.set_device_addr(used);
+    u64 features = virtio::feature::kVersion1;
+    if (flags & 1)
+        features |= virtio::feature::kRingEventIdx;
+    if (flags & 2)
+        features |= virtio::feature::kIndirectDesc;
+    return queue.activate(features).has_value();
 }
 
 } // namespace kite::fuzz

@@ -55,23 +55,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const GuestAddress avail = address();
     const GuestAddress used = address();
 
-    if (!memory.fill(GuestAddress(kRamBase), 0, kRamSize))
-        std::abort();
-    if (!memory.write(GuestAddress(kRamBase), in.first(std::min<std::size_t>(in.size(), kRamSize))))
-        std::abort();
+    fuzz::load_guest_ram(memory, GuestAddress(kRamBase), kRamSize, in);
 
     const u16 queue_size = static_cast<u16>(1u << size_log2);
     virtio::Virtqueue queue(memory, queue_size);
-    queue.set_size((flags & 0x80) ? static_cast<u32>(next_used % 70000) : queue_size);
-    queue.set_desc_addr(desc);
-    queue.set_driver_addr(avail);
-    queue.set_device_addr(used);
-    u64 features = virtio::feature::kVersion1;
-    if (flags & 1)
-        features |= virtio::feature::kRingEventIdx;
-    if (flags & 2)
-        features |= virtio::feature::kIndirectDesc;
-    if (!queue.activate(features))
+    // Sometimes a size the queue must refuse.
+    const u32 configured_size = (flags & 0x80) ? static_cast<u32>(next_used % 70000) : queue_size;
+    if (!fuzz::activate_queue(queue, configured_size, desc, avail, used, flags))
         return 0;
     queue.set_indices(next_avail, next_used);
 
