@@ -100,11 +100,9 @@ Result<machine::NetConfig> net_from(const std::vector<OptionItem>& items) {
         if (item.key == "hostfwd") {
             if (net.backend != machine::NetBackendKind::User)
                 return error("hostfwd needs user networking");
-            net.hostfwds.push_back(TRY(require_value(item)));
-            TRY(net::parse_hostfwd(net.hostfwds.back()));
+            net.hostfwds.push_back(TRY(net::parse_hostfwd(TRY(require_value(item)))));
         } else if (item.key == "mac") {
-            net.mac = TRY(require_value(item));
-            TRY_CONTEXT(net::MacAddress::parse(*net.mac), "mac");
+            net.mac = TRY_CONTEXT(net::MacAddress::parse(TRY(require_value(item))), "mac");
         } else if (item.key == "transport") {
             net.transport = TRY(parse_transport(item.value));
         } else {

@@ -49,8 +49,6 @@ Result<void> parse_virtio_devices(const RunOptions& o, machine::VirtConfig& conf
         config.nets.push_back(TRY(parse_net(text)));
     if (o.console)
         config.console = TRY(parse_console(*o.console));
-    else
-        config.console.host.mode = machine::SerialMode::None;
     if (config.console.host.mode == machine::SerialMode::Stdio && config.serial.mode == machine::SerialMode::Stdio)
         return error("--console stdio: the serial port already uses stdio (add --serial none or file=PATH)");
     return {};

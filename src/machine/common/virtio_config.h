@@ -1,6 +1,8 @@
 #pragma once
 
 #include "machine/common/serial_config.h"
+#include "net/hostfwd.h"
+#include "net/mac_address.h"
 
 #include <optional>
 #include <string>
@@ -25,14 +27,14 @@ enum class NetBackendKind { User, Tap };
 struct NetConfig {
     NetBackendKind backend{NetBackendKind::User};
     std::string tap_name;               // NetBackendKind::Tap
-    std::vector<std::string> hostfwds;  // NetBackendKind::User, checked by the CLI
-    std::optional<std::string> mac;     // checked by the CLI; default: a stable one per NIC
+    std::vector<net::HostForward> hostfwds; // NetBackendKind::User
+    std::optional<net::MacAddress> mac;     // default: a stable one per NIC
     VirtioTransport transport{VirtioTransport::Mmio};
 };
 
 // `--console stdio|file=PATH|none[,transport=...]`: a virtio-console (hvc0) and its host end.
 struct ConsoleConfig {
-    SerialConfig host; // SerialMode::None: no virtio-console at all
+    SerialConfig host{SerialMode::None, {}}; // SerialMode::None: no virtio-console at all
     VirtioTransport transport{VirtioTransport::Mmio};
 };
 

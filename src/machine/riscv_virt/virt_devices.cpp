@@ -8,8 +8,6 @@
 #include "pci/ecam_host.h"
 #include "pci/intx.h"
 #include "virtio/blk/virtio_blk.h"
-#include "net/hostfwd.h"
-#include "net/mac_address.h"
 #include "net/slirp_backend.h"
 #include "net/tap_backend.h"
 #include "virtio/console/virtio_console.h"
@@ -72,8 +70,7 @@ Result<void> VirtVirtio::attach_net(const NetConfig& nic, u32 index) {
     case NetBackendKind::User: {
         net::SlirpOptions options;
         options.hostname = "kite";
-        for (const auto& rule : nic.hostfwds)
-            options.hostfwds.push_back(TRY_CONTEXT(net::parse_hostfwd(rule), "--net user"));
+        options.hostfwds = nic.hostfwds;
         backend = TRY_CONTEXT(net::SlirpBackend::create(*m_io, options), "--net user");
         break;
     }
@@ -83,8 +80,7 @@ Result<void> VirtVirtio::attach_net(const NetConfig& nic, u32 index) {
         break;
     }
     virtio::VirtioNetOptions options;
-    options.mac = nic.mac ? TRY_CONTEXT(net::MacAddress::parse(*nic.mac), "--net mac")
-                          : net::MacAddress::default_for(index);
+    options.mac = nic.mac.value_or(net::MacAddress::default_for(index));
     return attach(std::make_shared<virtio::VirtioNet>(*m_memory, *m_io, std::move(backend), options),
                   nic.transport);
 }
