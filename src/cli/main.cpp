@@ -132,6 +132,7 @@ int main(int argc, char** argv) {
                         "virtio-console (hvc0) host end: stdio, file=PATH or none[,transport=mmio|pci]");
     run_cmd->add_option("--dump-dtb", options.dump_dtb,
                         "Also write the generated device tree to FILE (riscv64)");
+    run_cmd->add_option("--kvm-device", options.kvm_device, "KVM device node (x86_64; default /dev/kvm)");
     auto* version_cmd = app.add_subcommand("version", "Print the version");
 
     try {

@@ -73,6 +73,8 @@ Result<machine::PcConfig> to_pc_config(const RunOptions& o, const DefaultGuest& 
     config.cmdline = o.cmdline;
     config.initrd_path = o.initrd;
     config.serial = TRY(parse_serial(o.serial));
+    if (o.kvm_device)
+        config.kvm_device = *o.kvm_device;
     if (o.kernel)
         config.kernel_path = *o.kernel;
     else if (!defaults.x86_kernel.empty())
@@ -87,6 +89,8 @@ Result<machine::VirtConfig> to_virt_config(const RunOptions& o, const DefaultGue
         return error("--accel kvm: KVM cannot run riscv64 guests on this host (use tcg or auto)");
     if (o.accel != "tcg" && o.accel != "auto")
         return error("--accel '{}': expected kvm, tcg or auto", o.accel);
+    if (o.kvm_device)
+        return error("--kvm-device: riscv64 guests run on the software CPU, not KVM");
 
     machine::VirtConfig config;
     config.cpus = o.cpus;

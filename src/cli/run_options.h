@@ -25,6 +25,7 @@ struct RunOptions {
     std::string serial{"stdio"};
     std::optional<std::string> console;
     std::optional<std::string> dump_dtb;
+    std::optional<std::string> kvm_device;
 };
 
 // The guest images used when --firmware/--kernel/--initrd are not given.

@@ -13,8 +13,9 @@ namespace kite {
 enum class ExitStatus : int {
     Ok = 0,                     // guest shut down, or the user quit
     Usage = 2,                  // bad command line or input file
-    AcceleratorUnavailable = 4, // e.g. no usable /dev/kvm
+    AcceleratorUnavailable = 4, // no usable /dev/kvm: cannot open it, API version, missing capability
     GuestFailure = 6,           // unexpected vCPU exit, internal error
+    AcceleratorFailed = 8,      // a KVM call failed on a KVM that looked usable
 };
 
 constexpr int to_int(ExitStatus s) {

@@ -5,6 +5,7 @@
 #include "accel/kvm/kvm_vm.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 
@@ -50,14 +51,35 @@ Result<std::vector<u32>> get_msr_index_list(int fd) {
 
 } // namespace
 
-Result<std::unique_ptr<KvmSystem>> KvmSystem::open(const std::string& path) {
-    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
-    if (!fd)
-        return errno_error(fmt::format("open {}", path));
+bool open_errno_means_unavailable(int err) {
+    switch (err) {
+    case ENOENT: // no device node (no KVM module, or not in this container)
+    case ENODEV: // a node with no driver behind it
+    case ENXIO:
+    case EACCES: // not allowed to use it
+    case EPERM:
+        return true;
+    default:
+        return false;
+    }
+}
 
-    int version = TRY(checked_ioctl(fd.get(), KVM_GET_API_VERSION, 0, "KVM_GET_API_VERSION"));
-    if (version != KVM_API_VERSION)
-        return error("{}: KVM API version {} (Kite needs {})", path, version, KVM_API_VERSION);
+std::expected<std::unique_ptr<KvmSystem>, KvmOpenFailure> KvmSystem::open(const std::string& path) {
+    auto unavailable = [](Error e) { return std::unexpected(KvmOpenFailure{true, std::move(e)}); };
+    auto failed = [](Error e) { return std::unexpected(KvmOpenFailure{false, std::move(e)}); };
+
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+    if (!fd) {
+        int err = errno;
+        Error e = Error::from_errno(fmt::format("open {}", path), err);
+        return open_errno_means_unavailable(err) ? unavailable(std::move(e)) : failed(std::move(e));
+    }
+
+    auto version = checked_ioctl(fd.get(), KVM_GET_API_VERSION, 0, "KVM_GET_API_VERSION");
+    if (!version)
+        return failed(std::move(version).error().with_context(path));
+    if (*version != KVM_API_VERSION)
+        return unavailable(Error::format("{}: KVM API version {} (Kite needs {})", path, *version, KVM_API_VERSION));
 
     struct Required {
         int cap;
@@ -72,11 +94,20 @@ Result<std::unique_ptr<KvmSystem>> KvmSystem::open(const std::string& path) {
         {KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID"},
     };
     for (const auto& req : required) {
-        int have = TRY(checked_ioctl(fd.get(), KVM_CHECK_EXTENSION, req.cap, "KVM_CHECK_EXTENSION"));
-        if (have <= 0)
-            return error("{}: the host KVM lacks {}", path, req.name);
+        auto have = checked_ioctl(fd.get(), KVM_CHECK_EXTENSION, req.cap, "KVM_CHECK_EXTENSION");
+        if (!have)
+            return failed(std::move(have).error().with_context(fmt::format("{}: {}", path, req.name)));
+        if (*have <= 0)
+            return unavailable(Error::format("{}: the host KVM lacks {}", path, req.name));
     }
 
+    auto system = query(std::move(fd));
+    if (!system)
+        return failed(std::move(system).error().with_context(path));
+    return std::move(*system);
+}
+
+Result<std::unique_ptr<KvmSystem>> KvmSystem::query(UniqueFd fd) {
     auto caps = std::make_shared<KvmCapabilities>();
     int mmap_size = TRY(checked_ioctl(fd.get(), KVM_GET_VCPU_MMAP_SIZE, 0, "KVM_GET_VCPU_MMAP_SIZE"));
     caps->vcpu_mmap_size = static_cast<std::size_t>(mmap_size);

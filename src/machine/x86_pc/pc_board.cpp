@@ -57,6 +57,17 @@ Result<void> attach_devices(Devices& d, accel::Vm& vm, CharBackend& serial, std:
     return {};
 }
 
+// Status 4 only when the host has no usable KVM; any other failure is status 8.
+MachineResult<std::unique_ptr<kvm::KvmSystem>> open_kvm(const std::string& path) {
+    auto kvm = kvm::KvmSystem::open(path);
+    if (kvm)
+        return std::move(*kvm);
+    auto& failure = kvm.error();
+    if (failure.unavailable)
+        return fail(ExitStatus::AcceleratorUnavailable, std::move(failure.error).with_context(kKvmUnavailable));
+    return fail(ExitStatus::AcceleratorFailed, std::move(failure.error).with_context("kvm"));
+}
+
 } // namespace
 
 MachineResult<int> run_pc(const PcConfig& config) {
@@ -72,15 +83,20 @@ MachineResult<int> run_pc(const PcConfig& config) {
         boot_config.modules.push_back({*config.initrd_path, std::move(data)});
     }
 
-    auto kvm = TRY_AS(ExitStatus::AcceleratorUnavailable, kvm::KvmSystem::open());
-    auto vm = TRY_AS(ExitStatus::AcceleratorUnavailable, kvm->create_vm({.vcpu_count = config.cpus}));
+    // The kernel is loaded before KVM is opened, so a bad kernel is a usage
+    // error (status 2) whether or not the host has KVM.
     GuestMemory memory = TRY_AS(ExitStatus::Usage, build_memory(config.memory));
-    TRY_AS(ExitStatus::AcceleratorUnavailable, vm->map_memory(memory));
-
     auto loaded = TRY_AS(ExitStatus::Usage, boot::load_x86_kernel(memory, kernel, boot_config));
     log::info("loaded {} kernel, entry {:#x}", loaded.format, loaded.entry.rip);
     kernel.clear();
     kernel.shrink_to_fit();
+
+    auto kvm = TRY(open_kvm(config.kvm_device));
+    if (config.cpus > kvm->capabilities().max_vcpus)
+        return fail(ExitStatus::Usage, Error::format("--cpus {}: the host's KVM allows at most {}", config.cpus,
+                                                     kvm->capabilities().max_vcpus));
+    auto vm = TRY_AS(ExitStatus::AcceleratorFailed, kvm->create_vm({.vcpu_count = config.cpus}));
+    TRY_AS(ExitStatus::AcceleratorFailed, vm->map_memory(memory));
 
     auto state = TRY_AS(ExitStatus::GuestFailure, RunState::create());
     auto serial = TRY_AS(ExitStatus::Usage, open_serial(config.serial));
@@ -90,10 +106,10 @@ MachineResult<int> run_pc(const PcConfig& config) {
     std::vector<std::unique_ptr<VcpuThread>> threads;
     IoBuses buses{devices.pio, devices.mmio};
     for (u32 i = 0; i < config.cpus; ++i) {
-        auto vcpu = TRY_AS(ExitStatus::AcceleratorUnavailable, vm->create_vcpu(i));
+        auto vcpu = TRY_AS(ExitStatus::AcceleratorFailed, vm->create_vcpu(i));
         // The others wait for INIT/SIPI from the boot CPU, as on real hardware.
         if (i == 0)
-            TRY_AS(ExitStatus::AcceleratorUnavailable, vm->set_x86_entry_state(*vcpu, loaded.entry));
+            TRY_AS(ExitStatus::AcceleratorFailed, vm->set_x86_entry_state(*vcpu, loaded.entry));
         threads.push_back(std::make_unique<VcpuThread>(std::move(vcpu), buses, state));
     }
 

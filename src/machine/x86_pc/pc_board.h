@@ -2,11 +2,18 @@
 
 #include "machine/x86_pc/pc_config.h"
 
+#include <string_view>
+
 namespace kite::machine {
 
 // Builds the x86 `pc` board on KVM, boots the kernel and runs until the guest
 // or the user stops it. Returns the process exit status.
 MachineResult<int> run_pc(const PcConfig& config);
+
+// The first words of the one error line when the host has no usable KVM
+// (status 4): "kite: error: kvm unavailable: <why>". Tests match it exactly
+// to tell a host without KVM (skip) from a KVM failure (status 8, a failure).
+inline constexpr std::string_view kKvmUnavailable = "kvm unavailable";
 
 // The board's fixed layout.
 namespace pc {

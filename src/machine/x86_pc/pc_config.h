@@ -17,6 +17,7 @@ struct PcConfig {
     std::string cmdline;
     std::optional<std::string> initrd_path;
     SerialConfig serial;
+    std::string kvm_device{"/dev/kvm"};
 };
 
 } // namespace kite::machine

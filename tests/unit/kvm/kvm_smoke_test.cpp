@@ -1,5 +1,6 @@
 #include "accel/kvm/kvm_system.h"
 
+#include <cerrno>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -12,7 +13,7 @@ TEST(KvmSmoke, CreatesVmMemoryAndVcpus) {
         GTEST_SKIP() << "/dev/kvm is missing or not accessible";
     auto kvm = kvm::KvmSystem::open();
     if (!kvm)
-        GTEST_SKIP() << "KVM unusable: " << kvm.error().message();
+        GTEST_SKIP() << "KVM unusable: " << kvm.error().error.message();
     EXPECT_FALSE((*kvm)->capabilities().supported_cpuid.empty());
     auto vm = (*kvm)->create_vm({.vcpu_count = 2});
     ASSERT_TRUE(vm) << vm.error().message();
@@ -33,8 +34,26 @@ TEST(KvmSmoke, CreatesVmMemoryAndVcpus) {
     EXPECT_NE((*vcpu0)->describe_state().find("rip=0000000000001000"), std::string::npos);
 }
 
-TEST(KvmSmoke, MissingDeviceIsAClearError) {
+TEST(KvmSmoke, MissingDeviceIsUnavailable) {
     auto kvm = kvm::KvmSystem::open("/nonexistent/kvm");
     ASSERT_FALSE(kvm);
-    EXPECT_NE(kvm.error().message().find("/nonexistent/kvm"), std::string::npos);
+    EXPECT_TRUE(kvm.error().unavailable);
+    EXPECT_NE(kvm.error().error.message().find("/nonexistent/kvm"), std::string::npos);
+}
+
+// A node that opens but answers no KVM ioctl: a KVM call failed after the
+// open, which is a failure, never "unavailable" (a test would skip on that).
+TEST(KvmSmoke, DeviceThatIsNotKvmIsAFailure) {
+    auto kvm = kvm::KvmSystem::open("/dev/null");
+    ASSERT_FALSE(kvm);
+    EXPECT_FALSE(kvm.error().unavailable);
+    EXPECT_NE(kvm.error().error.message().find("KVM_GET_API_VERSION"), std::string::npos)
+        << kvm.error().error.message();
+}
+
+TEST(KvmSmoke, OnlyHostReasonsToFailTheOpenMeanUnavailable) {
+    for (int err : {ENOENT, ENODEV, ENXIO, EACCES, EPERM})
+        EXPECT_TRUE(kvm::open_errno_means_unavailable(err)) << err;
+    for (int err : {EMFILE, ENFILE, ENOMEM, EINTR, EIO, EBUSY, 0})
+        EXPECT_FALSE(kvm::open_errno_means_unavailable(err)) << err;
 }
