@@ -29,9 +29,16 @@ if lflag & (termios.ICANON | termios.ECHO | termios.ISIG):
 proc.write(b"hi")
 if not proc.read_until(b"hi", 5):
     fail(f"typed bytes did not come back from the guest: {proc.output!r}")
+# The guest echoes every byte but CR, LF and q: after "hi", Ctrl-A Ctrl-A and
+# a marker must come back as exactly one 0x01 and the marker.
+after_hi = proc.output.rindex(b"hi") + 2
 proc.write(b"\x01\x01")
-if not proc.read_until(b"\x01", 5):
-    fail(f"Ctrl-A Ctrl-A did not reach the guest as one Ctrl-A: {proc.output!r}")
+proc.write(b"z")
+proc.read_until(b"z", 5)
+echoed = proc.output[after_hi:]
+if echoed.rstrip(b"\r\n") != b"\x01z":
+    fail(f"Ctrl-A Ctrl-A then z came back from the guest as {echoed!r}, expected b'\\x01z' "
+         f"(one Ctrl-A): {proc.output!r}")
 proc.write(b"\x01x")
 rc = proc.wait_exit(10)
 if rc != 0:

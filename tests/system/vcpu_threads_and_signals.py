@@ -22,11 +22,16 @@ with tempfile.TemporaryDirectory() as tmp:
     def banner_seen():
         return proc.poll() is not None or (os.path.exists(serial) and "Kite demo guest" in open(serial).read())
 
-    wait_for(banner_seen, 20)
+    seen = wait_for(banner_seen, 20)
     if proc.poll() is not None:
         err = proc.stderr.read()
         skip_if_accel_unavailable(proc.returncode, err)
         fail(f"kite exited early with {proc.returncode}: {err}")
+    if not seen:
+        proc.kill()
+        proc.wait()
+        output = open(serial).read() if os.path.exists(serial) else "(no serial file)"
+        fail(f"no demo guest banner on the serial port within 20 s; serial output: {output!r}")
 
     names = sorted(open(f"/proc/{proc.pid}/task/{tid}/comm").read().strip()
                    for tid in os.listdir(f"/proc/{proc.pid}/task"))
