@@ -25,7 +25,8 @@ Regexes use Python syntax with re.MULTILINE; carriage returns are removed
 from the output before matching.
 
 If /dev/kvm is missing or cannot be opened read-write, or Kite exits with
-status 4 and mentions kvm on stderr, prints one line `SKIP: <reason>` and
+status 4 and `kite: error: kvm unavailable: ...` (the host has no usable
+KVM; any other KVM failure fails the test), prints one line `SKIP: <reason>` and
 exits 77 (ctest's SKIP_RETURN_CODE). On failure, prints the reason, the
 command, the serial output and stderr, and exits 1.
 """
