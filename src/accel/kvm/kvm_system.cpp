@@ -79,7 +79,8 @@ std::expected<std::unique_ptr<KvmSystem>, KvmOpenFailure> KvmSystem::open(const 
     if (!version)
         return failed(std::move(version).error().with_context(path));
     if (*version != KVM_API_VERSION)
-        return unavailable(Error::format("{}: KVM API version {} (Kite needs {})", path, *version, KVM_API_VERSION));
+        return unavailable(
+            Error::format("{}: KVM API version {} (Kite needs {})", path, *version, KVM_API_VERSION));
 
     struct Required {
         int cap;

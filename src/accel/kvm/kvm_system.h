@@ -38,7 +38,8 @@ class KvmSystem final : public accel::Accelerator {
 public:
     // Opens the device (default /dev/kvm) and checks the API version and the
     // capabilities Kite relies on; the error says what is missing.
-    static std::expected<std::unique_ptr<KvmSystem>, KvmOpenFailure> open(const std::string& path = "/dev/kvm");
+    static std::expected<std::unique_ptr<KvmSystem>, KvmOpenFailure>
+    open(const std::string& path = "/dev/kvm");
 
     std::string_view name() const override { return "kvm"; }
     Result<std::unique_ptr<accel::Vm>> create_vm(const accel::VmConfig& config) override;

@@ -64,7 +64,8 @@ MachineResult<std::unique_ptr<kvm::KvmSystem>> open_kvm(const std::string& path)
         return std::move(*kvm);
     auto& failure = kvm.error();
     if (failure.unavailable)
-        return fail(ExitStatus::AcceleratorUnavailable, std::move(failure.error).with_context(kKvmUnavailable));
+        return fail(ExitStatus::AcceleratorUnavailable,
+                    std::move(failure.error).with_context(kKvmUnavailable));
     return fail(ExitStatus::AcceleratorFailed, std::move(failure.error).with_context("kvm"));
 }
 
@@ -93,8 +94,8 @@ MachineResult<int> run_pc(const PcConfig& config) {
 
     auto kvm = TRY(open_kvm(config.kvm_device));
     if (config.cpus > kvm->capabilities().max_vcpus)
-        return fail(ExitStatus::Usage, Error::format("--cpus {}: the host's KVM allows at most {}", config.cpus,
-                                                     kvm->capabilities().max_vcpus));
+        return fail(ExitStatus::Usage, Error::format("--cpus {}: the host's KVM allows at most {}",
+                                                     config.cpus, kvm->capabilities().max_vcpus));
     auto vm = TRY_AS(ExitStatus::AcceleratorFailed, kvm->create_vm({.vcpu_count = config.cpus}));
     TRY_AS(ExitStatus::AcceleratorFailed, vm->map_memory(memory));
 
