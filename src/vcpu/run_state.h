@@ -15,7 +15,7 @@ enum class ExitStatus : int {
     Usage = 2,                  // bad command line or input file
     AcceleratorUnavailable = 4, // no usable /dev/kvm: cannot open it, API version, missing capability
     GuestFailure = 6,           // unexpected vCPU exit, internal error
-    AcceleratorFailed = 8,      // a KVM call failed on a KVM that looked usable
+    AcceleratorFailed = 8,      // a KVM call failed on a KVM that looked usable (not a guest exit)
 };
 
 constexpr int to_int(ExitStatus s) {

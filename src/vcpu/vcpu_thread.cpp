@@ -63,7 +63,8 @@ void VcpuThread::loop() {
     while (!m_state->stopping()) {
         auto exit = m_vcpu->run();
         if (!exit) {
-            m_state->request_stop(to_int(ExitStatus::GuestFailure),
+            // Not an exit of the guest's making: the accelerator call itself failed.
+            m_state->request_stop(to_int(ExitStatus::AcceleratorFailed),
                                   fmt::format("vCPU {}: {}", m_vcpu->index(), exit.error().message()));
             break;
         }

@@ -108,8 +108,10 @@ MachineResult<int> run_until_stopped(std::vector<std::unique_ptr<VcpuThread>>& t
         if (bus->unhandled_count())
             log::info("{} bus: {} unhandled accesses", bus->name(), bus->unhandled_count());
     }
-    if (state.status() == to_int(ExitStatus::GuestFailure))
-        return fail(ExitStatus::GuestFailure, Error::format("{}", state.reason()));
+    for (ExitStatus failure : {ExitStatus::GuestFailure, ExitStatus::AcceleratorFailed}) {
+        if (state.status() == to_int(failure))
+            return fail(failure, Error::format("{}", state.reason()));
+    }
     return state.status();
 }
 
