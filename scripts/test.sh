@@ -2,17 +2,44 @@
 # The README's second command (and what CI runs): install what is missing,
 # build, run the unit tests under AddressSanitizer + UBSan, fuzz the loaders
 # for a bounded time, then the whole suite (unit, KVM guests, CLI, system) on
-# the normal build. ctest's summary line of the
-# whole suite is the last thing printed.
+# the normal build.
+#
+# After each ctest run (ctest's own summary line stays visible),
+# tests/lib/ctest_summary.py lists every skipped test with its reason and
+# prints `N passed, N failed, N skipped (N tests ran)`, the last line of the
+# output. With CI=true (.ci/run sets it) a run also fails when a test skips
+# that tests/ci-allowed-skips.txt does not allow, or when fewer tests ran in
+# the whole suite than tests/ci-min-tests.txt says.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 jobs=$(nproc)
 
+# summarised_ctest BUILD_DIR [SUMMARY_OPTION...] -- CTEST_OPTION...: runs
+# ctest, then ctest_summary.py on its JUnit output; fails if either fails.
+summarised_ctest() {
+    local dir=$1 status=0 summary=()
+    shift
+    while [[ $1 != -- ]]; do
+        summary+=("$1")
+        shift
+    done
+    shift
+    local junit=$PWD/$dir/ctest-junit.xml
+    rm -f "$junit"
+    ctest --test-dir "$dir" --output-junit "$junit" "$@" || status=$?
+    if [[ ${CI:-} == true ]]; then
+        summary+=(--police --allowed-skips tests/ci-allowed-skips.txt)
+    else
+        summary=()
+    fi
+    python3 tests/lib/ctest_summary.py --junit "$junit" --ctest-status "$status" "${summary[@]}"
+}
+
 echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 KITE_BUILD_DIR=build-asan scripts/build.sh -DCMAKE_BUILD_TYPE=Debug -DKITE_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan -L unit --output-on-failure -j "$jobs"
+    summarised_ctest build-asan -- -L unit --output-on-failure -j "$jobs"
 
 echo "== libFuzzer targets, ${FUZZ_SECONDS:-30}s each"
 scripts/fuzz.sh
@@ -21,4 +48,4 @@ echo "== whole suite"
 scripts/build.sh
 # The RISC-V Linux images the integration tests boot (cached; seconds when warm).
 guest/riscv64/build-all.sh >/dev/null
-ctest --test-dir build --output-on-failure -j "$jobs"
+summarised_ctest build --min-tests tests/ci-min-tests.txt -- --output-on-failure -j "$jobs"

@@ -22,6 +22,14 @@ constexpr int to_int(ExitStatus s) {
     return static_cast<int>(s);
 }
 
+// The exit status for a failure code a guest reports (HTIF, the SiFive test
+// device). Exit statuses are 8 bits: codes 1..255 are kept, and every other
+// code (0, or one the kernel would truncate to 0 such as 256) becomes 255, so
+// a reported failure never exits 0.
+constexpr int guest_failure_status(u64 code) {
+    return code >= 1 && code <= 255 ? static_cast<int>(code) : 255;
+}
+
 // Shared by vCPU threads, devices and the main loop: the first stop request
 // wins and decides the exit status; the main loop is woken through an eventfd.
 class RunState {

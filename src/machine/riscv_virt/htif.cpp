@@ -17,7 +17,7 @@ constexpr u64 payload_of(u64 v) {
 
 } // namespace
 
-std::optional<int> Htif::poll() {
+std::optional<u64> Htif::poll() {
     auto value = m_memory.read_obj<u64>(GuestAddress(m_tohost));
     if (!value || *value == 0)
         return std::nullopt;
@@ -28,7 +28,7 @@ std::optional<int> Htif::poll() {
     (void)m_memory.write_obj<u64>(GuestAddress(m_tohost), 0);
 
     if (device == 0 && command == 0 && (payload & 1))
-        return payload == 1 ? 0 : static_cast<int>(payload >> 1);
+        return payload >> 1;
     if (device == 1 && command == 1) {
         u8 byte = static_cast<u8>(payload);
         m_console.write(std::span<const u8>(&byte, 1));

@@ -10,15 +10,16 @@ namespace kite::machine {
 // The Berkeley host-target interface used by bare-metal test programs: the
 // program writes a command to its `tohost` word and the host answers through
 // `fromhost`. Kite polls `tohost` between instruction slices.
-//   device 0, odd payload v: exit; status 0 for v == 1, else v >> 1
+//   device 0, odd payload v: exit; code 0 (pass) for v == 1, else v >> 1
 //   device 1, command 1:     console output of the low byte
 class Htif {
 public:
     Htif(const GuestMemory& memory, u64 tohost, std::optional<u64> fromhost, CharBackend& console)
         : m_memory(memory), m_tohost(tohost), m_fromhost(fromhost), m_console(console) {}
 
-    // Handles a pending command; returns the exit status when the program asked to exit.
-    std::optional<int> poll();
+    // Handles a pending command; returns the program's exit code (0 = pass,
+    // else the failure code, up to 2^47 - 1) when it asked to exit.
+    std::optional<u64> poll();
 
 private:
     const GuestMemory& m_memory;

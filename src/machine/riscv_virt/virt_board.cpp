@@ -67,7 +67,7 @@ Result<void> attach_devices(Devices& d, const VirtConfig& config, const GuestMem
             state->request_stop(to_int(ExitStatus::Ok), "guest requested a reset");
             return;
         case devices::SifiveTestEvent::Kind::Fail:
-            state->request_stop(event.code, fmt::format("guest reported failure {}", event.code));
+            state->request_stop(guest_failure_status(event.code), fmt::format("guest reported failure {}", event.code));
             return;
         }
     });
@@ -101,8 +101,9 @@ MachineResult<int> run_riscv_virt(const VirtConfig& config) {
                 devices.clint->update();
                 devices.rtc->update();
                 if (htif) {
-                    if (auto status = htif->poll())
-                        state->request_stop(*status, fmt::format("program wrote {} to tohost", *status));
+                    if (auto code = htif->poll())
+                        state->request_stop(*code == 0 ? to_int(ExitStatus::Ok) : guest_failure_status(*code),
+                                            fmt::format("program reported exit code {} through tohost", *code));
                 }
             },
         .wfi_timeout =

@@ -10,15 +10,22 @@
  * Linked with link.ld, it starts in M-mode at 0x8000_0000 and reports through HTIF's tohost:
  * 1 = pass, (TESTNUM << 1) | 1 = failure of test TESTNUM. An unexpected trap
  * fails the current test. Registers gp (TESTNUM) and t6 (scratch) are
- * reserved by the macros. */
+ * reserved by the macros.
+ *
+ * TESTNUM starts at RVTEST_SETUP_NUM, not 0: (0 << 1) | 1 would be the pass
+ * code, so a trap or failed check in the setup code before the first numbered
+ * test would report success. Tests are numbered 1 .. RVTEST_SETUP_NUM - 1;
+ * riscv_isa_runner reports RVTEST_SETUP_NUM as "failed in setup" and
+ * `kite run --firmware none` exits with it as the status. */
 
 #define TESTNUM gp
+#define RVTEST_SETUP_NUM 255
 
 #define RVTEST_BEGIN                                                          \
     .text;                                                                    \
     .globl _start;                                                            \
 _start:                                                                       \
-    li TESTNUM, 0;                                                            \
+    li TESTNUM, RVTEST_SETUP_NUM;                                             \
     lla t0, unexpected_trap;                                                   \
     csrw mtvec, t0;                                                           \
     /* One PMP region granting everything, so S/U code may run on hosts   \

@@ -2,6 +2,9 @@
 // through HTIF's tohost: 1 = pass, (n << 1) | 1 = test n failed) on a Hart with
 // 64 MiB of RAM and no devices. Exit status: 0 pass, 1 fail, 2 usage/load
 // error. Used by the ctests registered in tests/guests/riscv64.
+//
+// n == kSetupTestNum (RVTEST_SETUP_NUM in riscv_test.h, where TESTNUM starts)
+// means the program failed in its setup code, before its first numbered test.
 #include "cpu/riscv/hart.h"
 #include "test_elf.h"
 
@@ -11,6 +14,10 @@
 
 using namespace kite;
 using namespace kite::riscv;
+
+namespace {
+constexpr u64 kSetupTestNum = 255;
+}
 
 int main(int argc, char** argv) {
     if (argc < 2) {
@@ -63,9 +70,12 @@ int main(int argc, char** argv) {
                             static_cast<unsigned long long>(hart.instret()));
                 return 0;
             }
-            std::printf("FAIL %s: test %llu (tohost %#llx)\n%s\n", path.c_str(),
-                        static_cast<unsigned long long>(value >> 1), static_cast<unsigned long long>(value),
-                        hart.describe_state().c_str());
+            const std::string what = (value & 1) == 0 ? "no test number (even tohost value)"
+                                     : (value >> 1) == kSetupTestNum
+                                         ? "failed in setup, before the first test"
+                                         : "test " + std::to_string(value >> 1);
+            std::printf("FAIL %s: %s (tohost %#llx)\n%s\n", path.c_str(), what.c_str(),
+                        static_cast<unsigned long long>(value), hart.describe_state().c_str());
             return 1;
         }
         if (why == Hart::StopReason::WaitingForInterrupt && !hart.has_pending_interrupt()) {

@@ -4,6 +4,17 @@
 
 using namespace kite;
 
+TEST(GuestFailureStatus, NeverZero) {
+    EXPECT_EQ(guest_failure_status(1), 1);
+    EXPECT_EQ(guest_failure_status(3), 3);
+    EXPECT_EQ(guest_failure_status(255), 255);
+    // Statuses are 8 bits: 256 would exit 0, 257 would exit 1.
+    EXPECT_EQ(guest_failure_status(256), 255);
+    EXPECT_EQ(guest_failure_status(257), 255);
+    EXPECT_EQ(guest_failure_status(1ull << 47), 255);
+    EXPECT_EQ(guest_failure_status(0), 255);
+}
+
 TEST(RunState, FirstStopRequestWins) {
     auto state = RunState::create();
     ASSERT_TRUE(state);
