@@ -1,7 +1,7 @@
 // EXCLUSIONS: where Unicorn 2.0.1 (Debian 2.0.1, QEMU 5.0 TCG) disagrees with
 // the RISC-V unprivileged spec (20191213), each with the evidence that
 // decided which side is right. Kite follows the spec in every case. The seeds
-// replay with KITE_DIFF_KEEP_DEFECTS=1 KITE_DIFF_FIRST_SEED=<seed>
+// replay with KITE_DIFF_KEEP_DEFECTS=1 KITE_DIFF_SEED=<seed>
 // KITE_DIFF_SEEDS=1 riscv_diff_test --gtest_filter=RiscvDiff.<test>.
 //
 // 1. NaN-boxing (avoided by register typing, see program_gen.h).
