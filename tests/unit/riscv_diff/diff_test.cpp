@@ -1,10 +1,11 @@
 // Differential test of Kite's RISC-V interpreter against Unicorn 2.0.1.
 //
-// For each seed a random straight-line program (32-64 instructions) and a
-// random start state are generated (program_gen.cpp), run on both engines,
-// and x1..x31, f0..f31, fflags/frm and the 4 KiB data buffer are compared.
-// A mismatch prints the seed, the program, a minimised program that still
-// mismatches, the differing state and the start state.
+// For each seed a random program (32-64 instructions; straight-line, or with
+// forward branches and jumps) and a random start state are generated
+// (program_gen.cpp), run on both engines, and x1..x31, f0..f31, fflags/frm
+// and the 4 KiB data buffer are compared. A mismatch prints the seed, the
+// program, a minimised program that still mismatches, the differing state
+// and the start state.
 //
 // Seeds: each test runs a fixed block of seeds (0, 1, ...: the same on every
 // run) and a block of random seeds that starts at a new random value on each
@@ -62,6 +63,12 @@ const char* mix_name(Mix mix) {
         return "FloatingPoint";
     case Mix::Everything:
         return "Everything";
+    case Mix::Compressed:
+        return "Compressed";
+    case Mix::ControlFlow:
+        return "ControlFlow";
+    case Mix::All:
+        return "All";
     }
     return "?";
 }
@@ -116,13 +123,16 @@ std::vector<std::string> compare(const TestCase& tc, const RunResult& kite, cons
 
 std::string listing(const TestCase& tc, bool skip_nops) {
     std::string out;
-    for (std::size_t i = 0; i < tc.code.size(); ++i) {
-        const u32 raw = tc.code[i].raw;
-        if (skip_nops && raw == kNop)
+    u64 pc = kCodeBase;
+    for (std::size_t i = 0; i < tc.code.size(); pc += tc.code[i].size, ++i) {
+        const GenInsn& insn = tc.code[i];
+        if (skip_nops && is_nop(insn))
             continue;
-        const u64 pc = kCodeBase + 4 * i;
-        out += fmt::format("  {:3}  {:#x}:  {:08x}  {}\n", i, pc, raw, disassemble(decode(raw), pc));
+        const std::string raw =
+            insn.size == 2 ? fmt::format("    {:04x}", insn.raw) : fmt::format("{:08x}", insn.raw);
+        out += fmt::format("  {:3}  {:#x}:  {}  {}\n", i, pc, raw, disassemble(decode(insn.raw), pc));
     }
+    out += fmt::format("       {:#x}:  (end)\n", pc);
     return out;
 }
 
@@ -164,10 +174,11 @@ public:
         for (bool changed = true; changed;) {
             changed = false;
             for (std::size_t i = 0; i < tc.code.size(); ++i) {
-                if (tc.code[i].raw == kNop)
+                if (is_nop(tc.code[i]))
                     continue;
                 TestCase candidate = tc;
-                candidate.code[i] = GenInsn{kNop};
+                const u8 size = tc.code[i].size;
+                candidate.code[i] = GenInsn{.raw = nop_of_size(size), .size = size};
                 if (!final_fp_types(candidate, types))
                     continue;
                 TestCase rewritten = candidate;
@@ -272,19 +283,31 @@ void run_mix(Mix mix, u64 fixed_seeds, u64 random_seeds) {
 // Seed counts (fixed, random) keep the whole test at a few seconds (ctest -L
 // unit, and under ASan in CI).
 TEST(RiscvDiff, IntegerAndM) {
-    run_mix(Mix::IntegerAndM, 500, 2500);
+    run_mix(Mix::IntegerAndM, 500, 1500);
 }
 
 TEST(RiscvDiff, MemoryAndAtomics) {
-    run_mix(Mix::MemoryAndAtomics, 500, 2500);
+    run_mix(Mix::MemoryAndAtomics, 500, 1500);
 }
 
 TEST(RiscvDiff, FloatingPoint) {
-    run_mix(Mix::FloatingPoint, 1000, 5000);
+    run_mix(Mix::FloatingPoint, 1000, 3000);
 }
 
 TEST(RiscvDiff, Everything) {
-    run_mix(Mix::Everything, 500, 2500);
+    run_mix(Mix::Everything, 500, 1500);
+}
+
+TEST(RiscvDiff, Compressed) {
+    run_mix(Mix::Compressed, 500, 1500);
+}
+
+TEST(RiscvDiff, ControlFlow) {
+    run_mix(Mix::ControlFlow, 500, 1500);
+}
+
+TEST(RiscvDiff, All) {
+    run_mix(Mix::All, 500, 1500);
 }
 
 } // namespace

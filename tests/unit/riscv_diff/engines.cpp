@@ -15,16 +15,14 @@ namespace {
 constexpr u32 kTrapSpin = test::enc::jal(0, 0);
 constexpr u64 kCodeArea = kTrapVector - kCodeBase; // bytes reserved for code
 
-std::vector<u32> code_words(const TestCase& tc) {
-    std::vector<u32> words;
-    words.reserve(tc.code.size());
-    for (const GenInsn& insn : tc.code)
-        words.push_back(insn.raw);
-    return words;
+bool too_long(const TestCase& tc) {
+    // The code and the spin loop after it.
+    return code_end(tc) + sizeof kTrapSpin > kTrapVector;
 }
 
-u64 code_end(const TestCase& tc) {
-    return kCodeBase + 4 * tc.code.size();
+// Every instruction runs at most once: this many steps reach the end.
+u64 step_budget(const TestCase& tc) {
+    return tc.code.size();
 }
 
 } // namespace
@@ -35,9 +33,9 @@ KiteEngine::KiteEngine() {
 }
 
 void KiteEngine::load(const TestCase& tc) {
-    const std::vector<u32> words = code_words(tc);
-    (void)m_ram.write(GuestAddress(kCodeBase),
-                      std::span(reinterpret_cast<const u8*>(words.data()), words.size() * 4));
+    (void)m_ram.write(GuestAddress(kCodeBase), code_image(tc));
+    // Whoever gets to the end early (a branch to it) waits there.
+    (void)m_ram.write_obj(GuestAddress(code_end(tc)), kTrapSpin);
     (void)m_ram.write_obj(GuestAddress(kTrapVector), kTrapSpin);
     (void)m_ram.write(GuestAddress(kDataBase), tc.init.data);
 
@@ -54,12 +52,12 @@ void KiteEngine::load(const TestCase& tc) {
 
 RunResult KiteEngine::run(const TestCase& tc) {
     RunResult result;
-    if (tc.code.size() * 4 > kCodeArea) {
+    if (too_long(tc)) {
         result.error = "program too long";
         return result;
     }
     load(tc);
-    m_hart->run(tc.code.size());
+    m_hart->run(step_budget(tc));
 
     const HartState& s = m_hart->state();
     result.state.x = s.x;
@@ -70,30 +68,32 @@ RunResult KiteEngine::run(const TestCase& tc) {
     (void)m_ram.read(GuestAddress(kDataBase), result.state.data);
     result.completed = s.pc == code_end(tc);
     if (!result.completed)
-        result.error = fmt::format("pc {:#x} after {} instructions (mcause {:#x}, mepc {:#x}, mtval {:#x})",
-                                   s.pc, tc.code.size(), s.mcause, s.mepc, s.mtval);
+        result.error = fmt::format("pc {:#x} after {} steps (mcause {:#x}, mepc {:#x}, mtval {:#x})", s.pc,
+                                   step_budget(tc), s.mcause, s.mepc, s.mtval);
     return result;
 }
 
 int KiteEngine::rewrite(TestCase& tc, const Rewriter& rewrite) {
     constexpr int kMaxRewrites = 256; // a rewriter that keeps rewriting its own output
-    if (tc.code.size() * 4 > kCodeArea)
+    if (too_long(tc))
         return 0;
     int rewrites = 0;
     for (bool again = true; again && rewrites < kMaxRewrites;) {
         again = false;
         load(tc);
-        for (std::size_t i = 0; i < tc.code.size(); ++i) {
-            const u32 raw = tc.code[i].raw;
-            if (const std::optional<u32> replacement = rewrite(decode(raw), raw, m_hart->state(), m_ram)) {
-                tc.code[i].raw = *replacement;
+        for (u64 step = 0; step < step_budget(tc); ++step) {
+            const int i = insn_at(tc, m_hart->state().pc);
+            if (i < 0)
+                break; // at the end, or trapped: the comparison will say so
+            GenInsn& insn = tc.code[static_cast<std::size_t>(i)];
+            if (const std::optional<u32> replacement =
+                    rewrite(decode(insn.raw), insn.raw, m_hart->state(), m_ram)) {
+                insn.raw = *replacement;
                 ++rewrites;
                 again = true; // the code changed: replay from the start
                 break;
             }
             m_hart->run(1);
-            if (m_hart->state().pc != kCodeBase + 4 * (i + 1))
-                break; // trapped: the comparison will say so
         }
     }
     return rewrites;
@@ -122,13 +122,14 @@ UnicornEngine::~UnicornEngine() {
 
 RunResult UnicornEngine::run(const TestCase& tc) {
     RunResult result;
-    const std::vector<u32> words = code_words(tc);
-    if (words.size() * 4 > kCodeArea) {
+    if (too_long(tc)) {
         result.error = "program too long";
         return result;
     }
     uc_engine* uc = m_uc;
-    uc_mem_write(uc, kCodeBase, words.data(), words.size() * 4);
+    const std::vector<u8> code = code_image(tc);
+    uc_mem_write(uc, kCodeBase, code.data(), code.size());
+    uc_mem_write(uc, code_end(tc), &kTrapSpin, sizeof kTrapSpin);
     uc_mem_write(uc, kTrapVector, &kTrapSpin, sizeof kTrapSpin);
     uc_mem_write(uc, kDataBase, tc.init.data.data(), tc.init.data.size());
     // The code area was translated for the previous case.
@@ -148,7 +149,7 @@ RunResult UnicornEngine::run(const TestCase& tc) {
     const u64 zero = 0;
     uc_reg_write(uc, UC_RISCV_REG_MCAUSE, &zero);
 
-    const uc_err err = uc_emu_start(uc, kCodeBase, code_end(tc), 0, tc.code.size());
+    const uc_err err = uc_emu_start(uc, kCodeBase, code_end(tc), 0, step_budget(tc));
 
     for (int r = 1; r < 32; ++r)
         uc_reg_read(uc, UC_RISCV_REG_X0 + r, &result.state.x[static_cast<u32>(r)]);

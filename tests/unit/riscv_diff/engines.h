@@ -1,7 +1,8 @@
 #pragma once
 
 // The two engines the differential test compares: Kite's Hart and Unicorn,
-// both starting from a TestCase's state and running its code exactly once.
+// both starting from a TestCase's state and running its code until it reaches
+// code_end() (at most one pass: control flow only goes forward).
 
 #include "bus/bus.h"
 #include "cpu/riscv/decoded_insn.h"
@@ -37,7 +38,8 @@ public:
     RunResult run(const TestCase& tc);
 
     // Single-steps tc and, wherever `rewrite` asks, replaces the instruction
-    // about to execute and starts over. Returns the number of replacements.
+    // about to execute (by one of the same size) and starts over. Returns the
+    // number of replacements.
     int rewrite(TestCase& tc, const Rewriter& rewrite);
 
 private:
