@@ -65,9 +65,17 @@ public:
 
     RunResult run(const TestCase& tc);
 
+    // How many Zb* instructions Unicorn left to the reference model so far.
+    u64 zb_emulated() const { return m_zb_emulated; }
+
 private:
+    static void on_exception(uc_struct* uc, u32 intno, void* self);
+
     uc_struct* m_uc{nullptr};
     std::string m_error;
+    const TestCase* m_running{nullptr}; // the case being run, for on_exception
+    std::string m_stop_reason;          // set when on_exception stops the run
+    u64 m_zb_emulated{0};
 };
 
 } // namespace kite::riscv::diff

@@ -3,6 +3,7 @@
 #include "boot/byte_io.h"
 #include "rv_encode.h"
 #include "rvc_encode.h"
+#include "zb_model.h"
 
 #include <algorithm>
 #include <bit>
@@ -403,6 +404,10 @@ private:
             if (take(20))
                 return gen_alu();
             return gen_mem();
+        case Mix::Bitmanip:
+            if (take(75))
+                return gen_zb();
+            return gen_alu();
         case Mix::ControlFlow:
             if (take(35))
                 return gen_control(m_rng.percent(30));
@@ -428,6 +433,8 @@ private:
                 return gen_fp();
             if (take(14))
                 return gen_compressed();
+            if (take(12))
+                return gen_zb();
             return gen_control(m_rng.percent(30));
         }
     }
@@ -983,6 +990,28 @@ private:
             emit16(cenc::sd(pick_creg(), base, uimm));
             break;
         }
+    }
+
+    // One Zba/Zbb/Zbs instruction on interesting operands.
+    void gen_zb() {
+        const std::span<const ZbOp> ops = zb_ops();
+        const ZbOp& op = ops[m_rng.below(static_cast<u32>(ops.size()))];
+        const u32 rs1 = pick_rs_biased(40);
+        u32 third = 0;
+        switch (op.form) {
+        case ZbForm::R:
+            third = m_rng.percent(10) ? rs1 : pick_rs_biased(40);
+            break;
+        case ZbForm::Shift6:
+            third = m_rng.percent(20) ? 0 : shamt6();
+            break;
+        case ZbForm::Shift5:
+            third = m_rng.below(32);
+            break;
+        case ZbForm::Unary:
+            break;
+        }
+        emit(zb_encode(op, pick_rd(), rs1, third));
     }
 
     // A forward branch or jump over the next 0..6 instructions: a

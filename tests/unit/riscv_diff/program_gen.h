@@ -1,6 +1,6 @@
 #pragma once
 
-// Random RV64IMAFDC programs and start states for the
+// Random RV64IMAFDC + Zba/Zbb/Zbs programs and start states for the
 // differential test against Unicorn (see diff_test.cpp). Control flow only
 // goes forward (branches, jal, jalr to a computed address, their compressed
 // forms), so every instruction runs at most once and every program ends by
@@ -66,7 +66,7 @@ struct TestCase {
 };
 
 // Which instruction classes a test draws from. The first four generate
-// exactly what they did before compressed instructions and control flow
+// exactly what they did before compressed instructions, Zb* and control flow
 // were added, so the seeds quoted in exclusions.cpp still replay.
 enum class Mix : u8 {
     IntegerAndM,
@@ -74,6 +74,7 @@ enum class Mix : u8 {
     FloatingPoint,
     Everything,  // all of the above, straight-line
     Compressed,  // RVC (including its jumps and branches) among base instructions
+    Bitmanip,    // Zba, Zbb, Zbs
     ControlFlow, // branches, jal, jalr and their compressed forms
     All,         // every class, with control flow
 };
