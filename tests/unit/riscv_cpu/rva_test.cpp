@@ -87,6 +87,7 @@ TEST_F(RvaTest, AmoOperationsReturnTheOldValue) {
         {amo5::Minu, false, 0x80000000, 1, 1},
         {amo5::Maxu, false, 0x80000000, 1, 0x80000000},
         {amo5::Swap, false, 0x11111111, 0xffffffff22222222, 0x22222222},
+        {amo5::Add, false, 0x7fffffff, 0xffffffff00000001, 0x80000000},
     };
     for (const Case& c : cases) {
         hart->reset(kCode);
@@ -107,6 +108,55 @@ TEST_F(RvaTest, AmoOperationsReturnTheOldValue) {
             EXPECT_EQ(get32(kData), static_cast<u32>(c.expected_memory)) << "funct5 " << c.funct5;
             EXPECT_EQ(get32(kData + 4), 0xaaaaaaaau); // the neighbour is untouched
         }
+    }
+}
+
+// 32-bit AMOs compare the low 32 bits of rs2 with the memory word (signed
+// for min/max, unsigned for minu/maxu) and ignore rs2's upper half; rd gets
+// the old word sign-extended. Each case gives a different answer when the
+// comparison is made on 64 bits (memory word zero- or sign-extended, rs2 whole).
+TEST_F(RvaTest, WordMinMaxCompareOnlyTheLow32Bits) {
+    struct Case {
+        u32 funct5;
+        u32 memory;
+        u64 operand;
+        u32 expected_memory;
+    };
+    const Case cases[] = {
+        // rs2 = 0x80000000 with a clear upper half: INT32_MIN as a word.
+        {amo5::Min, 0x1775e020, 0x0000000080008318, 0x80008318},
+        {amo5::Max, 0x1fc2a8fb, 0x0000000080000000, 0x1fc2a8fb},
+        // rs2 negative as 64 bits, positive as a word.
+        {amo5::Min, 3, 0xffffffff00000005, 3},
+        {amo5::Max, 3, 0xffffffff00000005, 5},
+        // rs2 positive as 64 bits, negative as a word.
+        {amo5::Max, 0xffffffff, 0x00000001fffffffe, 0xffffffff},
+        {amo5::Min, 0xffffffff, 0x00000001fffffffe, 0xfffffffe},
+        // Memory negative as a word: signed it is the smaller one.
+        {amo5::Min, 0x80000000, 0x0000000000000001, 0x80000000},
+        {amo5::Max, 0x80000000, 0xffffffffffffffff, 0xffffffff},
+        // Unsigned: the upper half of rs2 must not make it larger.
+        {amo5::Minu, 0xa49f5026, 0x36b0eae73dc2f475, 0x3dc2f475},
+        {amo5::Minu, 7, 0x0000000100000000, 0},
+        {amo5::Maxu, 0xe534492d, 0x8000000000000000, 0xe534492d},
+        {amo5::Maxu, 0x80000000, 0xffffffff00000001, 0x80000000},
+        {amo5::Maxu, 0x7fffffff, 0x0000000080000000, 0x80000000},
+        {amo5::Minu, 0x80000000, 0xffffffff7fffffff, 0x7fffffff},
+    };
+    for (const Case& c : cases) {
+        hart->reset(kCode);
+        put64(kData, 0xaaaaaaaaaaaaaaaa);
+        put32(kData, c.memory);
+        program({amo(c.funct5, false, a0, a1, a2)});
+        set_x(a1, kData);
+        set_x(a2, c.operand);
+        step();
+        SCOPED_TRACE(::testing::Message() << std::hex << "funct5 0x" << c.funct5 << " memory 0x" << c.memory
+                                          << " rs2 0x" << c.operand);
+        EXPECT_EQ(x(a0), static_cast<u64>(static_cast<i64>(static_cast<i32>(c.memory))));
+        EXPECT_EQ(get32(kData), c.expected_memory);
+        EXPECT_EQ(get32(kData + 4), 0xaaaaaaaau);
+        EXPECT_EQ(x(a2), c.operand); // rs2 itself is not changed
     }
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 
 // The two engines the differential test compares: Kite's Hart and Unicorn,
-// both starting from a TestCase's state and running its code exactly once.
+// both starting from a TestCase's state and running its code until it reaches
+// code_end() (at most one pass: control flow only goes forward).
 
 #include "bus/bus.h"
 #include "cpu/riscv/decoded_insn.h"
@@ -37,7 +38,8 @@ public:
     RunResult run(const TestCase& tc);
 
     // Single-steps tc and, wherever `rewrite` asks, replaces the instruction
-    // about to execute and starts over. Returns the number of replacements.
+    // about to execute (by one of the same size) and starts over. Returns the
+    // number of replacements.
     int rewrite(TestCase& tc, const Rewriter& rewrite);
 
 private:
@@ -63,9 +65,17 @@ public:
 
     RunResult run(const TestCase& tc);
 
+    // How many Zb* instructions Unicorn left to the reference model so far.
+    u64 zb_emulated() const { return m_zb_emulated; }
+
 private:
+    static void on_exception(uc_struct* uc, u32 intno, void* self);
+
     uc_struct* m_uc{nullptr};
     std::string m_error;
+    const TestCase* m_running{nullptr}; // the case being run, for on_exception
+    std::string m_stop_reason;          // set when on_exception stops the run
+    u64 m_zb_emulated{0};
 };
 
 } // namespace kite::riscv::diff

@@ -1,9 +1,13 @@
 #include "program_gen.h"
 
+#include "boot/byte_io.h"
 #include "rv_encode.h"
+#include "rvc_encode.h"
+#include "zb_model.h"
 
 #include <algorithm>
 #include <bit>
+#include <functional>
 #include <random>
 #include <utility>
 
@@ -12,6 +16,7 @@ namespace kite::riscv::diff {
 namespace {
 
 namespace enc = test::enc;
+namespace cenc = test::cenc;
 
 // Deterministic on every platform: only the raw mt19937_64 output is used
 // (the standard distributions are implementation-defined).
@@ -232,10 +237,88 @@ public:
         const std::size_t length = 32 + m_rng.below(33);
         while (m_tc.code.size() < length)
             gen_one();
+        resolve_fixups();
         return std::move(m_tc);
     }
 
 private:
+    // A control transfer's offset, patched in once the layout is known: the
+    // address of instruction `target` (the first one at or after it that is
+    // not inside a group; code.size() is the end) minus the address of
+    // instruction `anchor`, plus `add`, encoded into instruction `at`.
+    struct Fixup {
+        std::size_t at;
+        std::size_t target;
+        std::size_t anchor;
+        i32 add;
+        i32 min, max; // the encodable offsets
+        std::function<u32(i32)> encode;
+    };
+
+    // Instructions that belong together (a pointer set-up and its access, an
+    // auipc and its jalr): a branch never lands inside one.
+    class Group {
+    public:
+        explicit Group(Generator& gen) : m_gen(gen), m_outer(gen.m_in_group) {
+            if (!m_outer) {
+                gen.m_in_group = true;
+                gen.m_group_start = gen.m_tc.code.size();
+            }
+        }
+        ~Group() {
+            if (!m_outer)
+                m_gen.m_in_group = false;
+        }
+        Group(const Group&) = delete;
+        Group& operator=(const Group&) = delete;
+
+    private:
+        Generator& m_gen;
+        bool m_outer;
+    };
+
+    // Whether the next instruction may be skipped by a branch already emitted.
+    bool in_shadow() const {
+        return m_tc.code.size() < m_shadow_end || (m_in_group && m_group_start < m_shadow_end);
+    }
+
+    void push(GenInsn insn) {
+        insn.shadow = in_shadow();
+        m_joinable.push_back(!m_in_group || m_tc.code.size() == m_group_start);
+        m_tc.code.push_back(insn);
+    }
+    void drop_last() {
+        m_tc.code.pop_back();
+        m_joinable.pop_back();
+    }
+
+    // The branch or jump just emitted (or about to be, at `jump`) skips the
+    // next `skip` instructions.
+    void jump_over(std::size_t jump, std::size_t skip, std::size_t at, std::size_t anchor, i32 add, i32 min,
+                   i32 max, std::function<u32(i32)> encode) {
+        const std::size_t target = jump + 1 + skip;
+        m_fixups.push_back(Fixup{at, target, anchor, add, min, max, std::move(encode)});
+        m_shadow_end = std::max(m_shadow_end, target);
+    }
+
+    void resolve_fixups() {
+        const std::size_t n = m_tc.code.size();
+        std::vector<i64> addr(n + 1, 0);
+        for (std::size_t i = 0; i < n; ++i)
+            addr[i + 1] = addr[i] + m_tc.code[i].size;
+        for (const Fixup& f : m_fixups) {
+            std::size_t t = f.target;
+            while (t < n && !m_joinable[t])
+                ++t;
+            t = std::min(t, n);
+            const i64 offset = addr[t] - addr[f.anchor] + f.add;
+            GenInsn& insn = m_tc.code[f.at];
+            // Out of range cannot happen with the short skips generated; a nop keeps it harmless.
+            insn.raw = offset >= f.min && offset <= f.max ? f.encode(static_cast<i32>(offset))
+                                                          : nop_of_size(insn.size);
+        }
+    }
+
     void init_state() {
         ArchState& s = m_tc.init;
         for (u32 r = 1; r < 31; ++r)
@@ -313,14 +396,60 @@ private:
             if (take(10))
                 return gen_fp_mem();
             return gen_fp();
+        case Mix::Compressed:
+            if (take(55))
+                return gen_compressed();
+            if (take(10))
+                return gen_control(true);
+            if (take(20))
+                return gen_alu();
+            return gen_mem();
+        case Mix::Bitmanip:
+            if (take(75))
+                return gen_zb();
+            return gen_alu();
+        case Mix::ControlFlow:
+            if (take(35))
+                return gen_control(m_rng.percent(30));
+            if (take(35))
+                return gen_alu();
+            if (take(10))
+                return gen_m();
+            if (take(10))
+                return gen_compressed();
+            return gen_mem();
+        case Mix::All:
+            if (take(16))
+                return gen_alu();
+            if (take(8))
+                return gen_m();
+            if (take(10))
+                return gen_mem();
+            if (take(6))
+                return gen_atomic();
+            if (take(6))
+                return gen_fp_mem();
+            if (take(16))
+                return gen_fp();
+            if (take(14))
+                return gen_compressed();
+            if (take(12))
+                return gen_zb();
+            return gen_control(m_rng.percent(30));
         }
     }
 
-    void emit(u32 raw) { m_tc.code.push_back(GenInsn{raw}); }
-    void emit_fp(const GenInsn& insn) {
-        m_tc.code.push_back(insn);
+    void emit(u32 raw) { push(GenInsn{raw}); }
+    void emit16(u32 raw) { push(GenInsn{.raw = raw, .size = 2}); }
+    // False (nothing emitted) when the instruction would change an FP
+    // register's type where a branch may skip it.
+    bool emit_fp(const GenInsn& insn) {
+        if (insn.f_dst >= 0 && in_shadow() && m_ftype[insn.f_dst] != insn.dst_type)
+            return false;
+        push(insn);
         if (insn.f_dst >= 0)
             m_ftype[insn.f_dst] = insn.dst_type;
+        return true;
     }
 
     bool writable(u32 r) const { return r != 0 && (m_reserved & (u64{1} << r)) == 0; }
@@ -502,6 +631,7 @@ private:
     }
 
     void gen_mem() {
+        const Group group(*this);
         const u32 log_size = m_rng.below(4);
         const u32 size = 1u << log_size;
         const auto [base, imm] = address(buffer_offset(size, 75));
@@ -514,6 +644,7 @@ private:
     }
 
     void gen_fp_mem() {
+        const Group group(*this);
         const bool dword = m_rng.percent(50);
         const u32 size = dword ? 8 : 4;
         const bool load = m_rng.percent(50);
@@ -545,6 +676,7 @@ private:
     }
 
     void gen_atomic() {
+        const Group group(*this);
         const bool dword = m_rng.percent(50);
         const u32 size = dword ? 8 : 4;
         const u32 aqrl = m_rng.below(4) << 25;
@@ -579,7 +711,7 @@ private:
             u32 other = 0;
             do {
                 sc_ptr = aligned_pointer(size, other);
-                m_tc.code.pop_back(); // re-pick until the block differs
+                drop_last(); // re-pick until the block differs
             } while (other / 64 == off / 64);
             emit(enc::addi(sc_ptr, kBaseReg, imm_for(other)));
             reserve(sc_ptr);
@@ -670,11 +802,298 @@ private:
         }
     }
 
+    // A writable register among x8..x15 (the compressed register set).
+    u32 pick_creg_writable() {
+        for (;;) {
+            const u32 r = 8 + m_rng.below(8);
+            if (writable(r))
+                return r;
+        }
+    }
+    u32 pick_creg() { return 8 + m_rng.below(8); }
+    i32 imm6() { return static_cast<i32>(m_rng.below(64)) - 32; }
+    i32 nonzero_imm6() {
+        const i32 v = imm6();
+        return v != 0 ? v : 1;
+    }
+    u32 shamt6() {
+        constexpr std::array<u32, 5> kEdges{1, 31, 32, 33, 63};
+        return m_rng.percent(30) ? m_rng.pick(kEdges) : 1 + m_rng.below(63);
+    }
+
+    // RVC, except its jumps and branches (gen_control).
+    void gen_compressed() {
+        switch (m_rng.below(17)) {
+        case 16:
+            gen_compressed_hint();
+            break;
+        case 0:
+            emit16(cenc::addi(pick_writable(), nonzero_imm6()));
+            break;
+        case 1:
+            emit16(cenc::addiw(pick_writable(), imm6()));
+            break;
+        case 2:
+            emit16(cenc::li(pick_writable(), imm6()));
+            break;
+        case 3: { // c.lui (rd = x2 would be c.addi16sp)
+            u32 rd = pick_writable();
+            if (rd == 2)
+                rd = 3;
+            emit16(cenc::lui(rd, nonzero_imm6()));
+            break;
+        }
+        case 4:
+            if (writable(2))
+                emit16(cenc::addi16sp(16 * nonzero_imm6()));
+            break;
+        case 5:
+            emit16(cenc::addi4spn(pick_creg_writable(), 4 * (1 + m_rng.below(255))));
+            break;
+        case 6: {
+            const u32 rd = pick_creg_writable();
+            switch (m_rng.below(3)) {
+            case 0:
+                emit16(cenc::srli(rd, shamt6()));
+                break;
+            case 1:
+                emit16(cenc::srai(rd, shamt6()));
+                break;
+            default:
+                emit16(cenc::andi(rd, imm6()));
+                break;
+            }
+            break;
+        }
+        case 7: { // c.sub c.xor c.or c.and c.subw c.addw
+            const bool word = m_rng.percent(35);
+            emit16(cenc::ca(word, m_rng.below(word ? 2 : 4), pick_creg_writable(), pick_creg()));
+            break;
+        }
+        case 8:
+            emit16(cenc::slli(pick_writable(), shamt6()));
+            break;
+        case 9:
+            emit16(cenc::mv(pick_writable(), 1 + m_rng.below(31)));
+            break;
+        case 10:
+            emit16(cenc::add(pick_writable(), 1 + m_rng.below(31)));
+            break;
+        case 11:
+        case 12:
+        case 13:
+            gen_compressed_mem(false);
+            break;
+        default:
+            gen_compressed_mem(true);
+            break;
+        }
+    }
+
+    // The RVC HINTs: encodings that execute as instructions with no effect
+    // (rd = x0, an immediate or shift amount of 0).
+    void gen_compressed_hint() {
+        switch (m_rng.below(9)) {
+        case 0:
+            emit16(cenc::addi(0, nonzero_imm6())); // c.nop with an immediate
+            break;
+        case 1:
+            emit16(cenc::addi(pick_rs(), 0));
+            break;
+        case 2:
+            emit16(cenc::li(0, imm6()));
+            break;
+        case 3:
+            emit16(cenc::lui(0, nonzero_imm6()));
+            break;
+        case 4:
+            emit16(cenc::mv(0, 1 + m_rng.below(31)));
+            break;
+        case 5:
+            emit16(cenc::add(0, 1 + m_rng.below(31)));
+            break;
+        case 6:
+            emit16(m_rng.percent(50) ? cenc::slli(0, shamt6()) : cenc::slli(pick_rs(), 0));
+            break;
+        case 7:
+            emit16(m_rng.percent(50) ? cenc::srli(pick_creg(), 0) : cenc::srai(pick_creg(), 0));
+            break;
+        default:
+            emit16(cenc::slli(0, 0));
+            break;
+        }
+    }
+
+    // c.lw c.ld c.sw c.sd c.fld c.fsd off a pointer in x8..x15, or the
+    // x2-relative forms, with the base set up from x31 just before.
+    void gen_compressed_mem(bool sp_relative) {
+        const Group group(*this);
+        if (sp_relative && !writable(2))
+            return;
+        const u32 kind = m_rng.below(6); // lw ld sw sd fld fsd
+        const u32 size = kind == 0 || kind == 2 ? 4 : 8;
+        const u32 max_uimm = sp_relative ? (size == 4 ? 252 : 504) : (size == 4 ? 124 : 248);
+        const bool fp_store = kind == 5;
+        const int fsrc = fp_store ? pick_f(FpType::Double) : -1;
+        if (fp_store && fsrc < 0)
+            return;
+        if (fp_store && !sp_relative && (fsrc < 8 || fsrc > 15))
+            return;
+        const u32 off = buffer_offset(size, 75);
+        const u32 uimm = size * m_rng.below(std::min(off, max_uimm) / size + 1);
+        const u32 base = sp_relative ? 2 : pick_creg_writable();
+        emit(enc::addi(base, kBaseReg, imm_for(off - uimm)));
+        if (kind == 4 || kind == 5) {
+            GenInsn g{.size = 2};
+            if (kind == 4) {
+                const u32 fd = sp_relative ? pick_fd() : pick_creg();
+                g.raw = sp_relative ? cenc::fldsp(fd, uimm) : cenc::fld(fd, base, uimm);
+                g.f_dst = static_cast<i8>(fd);
+                g.dst_type = FpType::Double;
+            } else {
+                const u32 fs = static_cast<u32>(fsrc);
+                g.raw = sp_relative ? cenc::fsdsp(fs, uimm) : cenc::fsd(fs, base, uimm);
+                g.f_src[0] = static_cast<i8>(fs);
+                g.src_type = FpType::Double;
+            }
+            emit_fp(g);
+            return;
+        }
+        if (sp_relative) {
+            switch (kind) {
+            case 0:
+                emit16(cenc::lwsp(pick_writable(), uimm));
+                break;
+            case 1:
+                emit16(cenc::ldsp(pick_writable(), uimm));
+                break;
+            case 2:
+                emit16(cenc::swsp(pick_rs(), uimm));
+                break;
+            default:
+                emit16(cenc::sdsp(pick_rs(), uimm));
+                break;
+            }
+            return;
+        }
+        switch (kind) {
+        case 0:
+            emit16(cenc::lw(pick_creg_writable(), base, uimm));
+            break;
+        case 1:
+            emit16(cenc::ld(pick_creg_writable(), base, uimm));
+            break;
+        case 2:
+            emit16(cenc::sw(pick_creg(), base, uimm));
+            break;
+        default:
+            emit16(cenc::sd(pick_creg(), base, uimm));
+            break;
+        }
+    }
+
+    // One Zba/Zbb/Zbs instruction on interesting operands.
+    void gen_zb() {
+        const std::span<const ZbOp> ops = zb_ops();
+        const ZbOp& op = ops[m_rng.below(static_cast<u32>(ops.size()))];
+        const u32 rs1 = pick_rs_biased(40);
+        u32 third = 0;
+        switch (op.form) {
+        case ZbForm::R:
+            third = m_rng.percent(10) ? rs1 : pick_rs_biased(40);
+            break;
+        case ZbForm::Shift6:
+            third = m_rng.percent(20) ? 0 : shamt6();
+            break;
+        case ZbForm::Shift5:
+            third = m_rng.below(32);
+            break;
+        case ZbForm::Unary:
+            break;
+        }
+        emit(zb_encode(op, pick_rd(), rs1, third));
+    }
+
+    // A forward branch or jump over the next 0..6 instructions: a
+    // conditional branch, jal, or jalr to an address computed with auipc;
+    // with `compressed`, c.beqz/c.bnez, c.j, c.jr or c.jalr instead.
+    void gen_control(bool compressed) {
+        const std::size_t skip = m_rng.below(7);
+        const std::size_t at = m_tc.code.size();
+        switch (m_rng.below(compressed ? 3 : 4) + (compressed ? 4 : 0)) {
+        case 0:
+        case 1: { // beq bne blt bge bltu bgeu
+            constexpr std::array<u32, 6> kF3{0, 1, 4, 5, 6, 7};
+            const u32 f3 = m_rng.pick(kF3);
+            const u32 rs1 = pick_rs_biased(30);
+            const u32 rs2 = m_rng.percent(15) ? rs1 : m_rng.percent(15) ? 0 : pick_rs_biased(30);
+            const std::size_t b = m_tc.code.size();
+            emit(enc::b(f3, rs1, rs2, 0));
+            jump_over(b, skip, b, b, 0, -4096, 4094, [=](i32 off) { return enc::b(f3, rs1, rs2, off); });
+            break;
+        }
+        case 2: { // jal
+            const u32 rd = pick_rd();
+            emit(enc::jal(rd, 0));
+            jump_over(at, skip, at, at, 0, -(1 << 20), (1 << 20) - 2,
+                      [=](i32 off) { return enc::jal(rd, off); });
+            break;
+        }
+        case 3: { // auipc r, 0; [addi r, r, a;] jalr rd, imm(r)
+            const Group group(*this);
+            const u32 r = pick_writable();
+            emit(enc::auipc(r, 0));
+            i32 a = 0;
+            if (m_rng.percent(50)) {
+                a = static_cast<i32>(m_rng.below(129)) - 64;
+                emit(enc::addi(r, r, a));
+            }
+            const u32 rd = m_rng.percent(20) ? r : pick_rd();
+            const i32 odd = m_rng.percent(25) ? 1 : 0; // jalr clears bit 0 of the sum
+            const std::size_t j = m_tc.code.size();
+            emit(enc::jalr(rd, r, 0));
+            jump_over(j, skip, j, at, odd - a, -2048, 2047, [=](i32 off) { return enc::jalr(rd, r, off); });
+            break;
+        }
+        case 4: { // c.beqz c.bnez
+            const bool eq = m_rng.percent(50);
+            const u32 rs1 = pick_creg();
+            emit16(cenc::beqz(rs1, 0));
+            jump_over(at, skip, at, at, 0, -256, 254,
+                      [=](i32 off) { return eq ? cenc::beqz(rs1, off) : cenc::bnez(rs1, off); });
+            break;
+        }
+        case 5: // c.j
+            emit16(cenc::j(0));
+            jump_over(at, skip, at, at, 0, -2048, 2046, [](i32 off) { return cenc::j(off); });
+            break;
+        default: { // auipc r, 0; addi r, r, imm; c.jr r / c.jalr r (r = x1 too: read before the link)
+            const Group group(*this);
+            const bool link = m_rng.percent(50);
+            const u32 r = link && writable(1) && m_rng.percent(30) ? 1 : pick_writable();
+            emit(enc::auipc(r, 0));
+            const std::size_t addi = m_tc.code.size();
+            emit(enc::addi(r, r, 0));
+            const std::size_t j = m_tc.code.size();
+            emit16(link ? cenc::jalr(r) : cenc::jr(r));
+            const i32 odd = m_rng.percent(25) ? 1 : 0;
+            jump_over(j, skip, addi, at, odd, -2048, 2047, [=](i32 off) { return enc::addi(r, r, off); });
+            break;
+        }
+        }
+    }
+
     Rng m_rng;
     Mix m_mix;
     TestCase m_tc;
     std::array<FpType, 32> m_ftype{};
     u64 m_reserved{u64{1} << kBaseReg}; // registers no instruction may write
+
+    std::vector<bool> m_joinable; // per instruction: a branch may land on it
+    std::vector<Fixup> m_fixups;
+    std::size_t m_shadow_end{0}; // instructions below this index may be skipped
+    bool m_in_group{false};
+    std::size_t m_group_start{0};
 };
 
 } // namespace
@@ -688,14 +1107,55 @@ TestCase generate(u64 seed, Mix mix) {
 bool final_fp_types(const TestCase& tc, std::array<FpType, 32>& out) {
     out = tc.init_ftype;
     for (const GenInsn& insn : tc.code) {
+        if (is_nop(insn))
+            continue;
         if (insn.src_type != FpType::Any)
             for (i8 r : insn.f_src)
                 if (r >= 0 && out[static_cast<u32>(r)] != insn.src_type)
                     return false;
-        if (insn.f_dst >= 0)
+        if (insn.f_dst >= 0) {
+            if (insn.shadow && out[static_cast<u32>(insn.f_dst)] != insn.dst_type)
+                return false; // the type would depend on the path taken
             out[static_cast<u32>(insn.f_dst)] = insn.dst_type;
+        }
     }
     return true;
+}
+
+u64 insn_offset(const TestCase& tc, std::size_t i) {
+    u64 offset = 0;
+    for (std::size_t k = 0; k < i && k < tc.code.size(); ++k)
+        offset += tc.code[k].size;
+    return offset;
+}
+
+u64 code_end(const TestCase& tc) {
+    return kCodeBase + insn_offset(tc, tc.code.size());
+}
+
+std::vector<u8> code_image(const TestCase& tc) {
+    std::vector<u8> bytes(insn_offset(tc, tc.code.size()));
+    std::size_t offset = 0;
+    for (const GenInsn& insn : tc.code) {
+        if (insn.size == 2)
+            boot::store_le<u16>(bytes, offset, static_cast<u16>(insn.raw));
+        else
+            boot::store_le<u32>(bytes, offset, insn.raw);
+        offset += insn.size;
+    }
+    return bytes;
+}
+
+int insn_at(const TestCase& tc, u64 pc) {
+    u64 addr = kCodeBase;
+    for (std::size_t i = 0; i < tc.code.size(); ++i) {
+        if (addr == pc)
+            return static_cast<int>(i);
+        if (addr > pc)
+            break;
+        addr += tc.code[i].size;
+    }
+    return -1;
 }
 
 } // namespace kite::riscv::diff

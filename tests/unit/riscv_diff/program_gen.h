@@ -1,7 +1,10 @@
 #pragma once
 
-// Random straight-line RV64IMAFD programs and start states for the
-// differential test against Unicorn (see diff_test.cpp).
+// Random RV64IMAFDC + Zba/Zbb/Zbs programs and start states for the
+// differential test against Unicorn (see diff_test.cpp). Control flow only
+// goes forward (branches, jal, jalr to a computed address, their compressed
+// forms), so every instruction runs at most once and every program ends by
+// reaching its end.
 
 #include "base/types.h"
 
@@ -36,7 +39,11 @@ enum class FpType : u8 { Single, Double, Any };
 
 // One generated instruction and what it does to the FP register typing.
 struct GenInsn {
-    u32 raw{0};
+    u32 raw{0}; // a compressed instruction in the low 16 bits
+    u8 size{4}; // 2 for a compressed instruction
+    // A forward branch or jump may skip it: then it must not change the type
+    // of an FP register, so that the typing does not depend on the path taken.
+    bool shadow{false};
     std::array<i8, 3> f_src{-1, -1, -1}; // FP source registers, -1: unused
     FpType src_type{FpType::Any};
     i8 f_dst{-1}; // FP destination register, -1: none
@@ -58,8 +65,19 @@ struct TestCase {
     std::vector<GenInsn> code;
 };
 
-// Which instruction classes a test draws from.
-enum class Mix : u8 { IntegerAndM, MemoryAndAtomics, FloatingPoint, Everything };
+// Which instruction classes a test draws from. The first four generate
+// exactly what they did before compressed instructions, Zb* and control flow
+// were added, so the seeds quoted in exclusions.cpp still replay.
+enum class Mix : u8 {
+    IntegerAndM,
+    MemoryAndAtomics,
+    FloatingPoint,
+    Everything,  // all of the above, straight-line
+    Compressed,  // RVC (including its jumps and branches) among base instructions
+    Bitmanip,    // Zba, Zbb, Zbs
+    ControlFlow, // branches, jal, jalr and their compressed forms
+    All,         // every class, with control flow
+};
 
 TestCase generate(u64 seed, Mix mix);
 
@@ -68,7 +86,25 @@ TestCase generate(u64 seed, Mix mix);
 // minimiser has removed instructions).
 bool final_fp_types(const TestCase& tc, std::array<FpType, 32>& out);
 
-// `addi x0, x0, 0`, what the minimiser puts in place of removed instructions.
+// `addi x0, x0, 0` and `c.nop`: what the minimiser puts in place of removed
+// instructions, of the same size so that nothing moves.
 inline constexpr u32 kNop = 0x00000013;
+inline constexpr u32 kCNop = 0x0001;
+inline u32 nop_of_size(u8 size) {
+    return size == 2 ? kCNop : kNop;
+}
+inline bool is_nop(const GenInsn& insn) {
+    return insn.raw == nop_of_size(insn.size);
+}
+
+// Code layout: instruction i starts at kCodeBase + insn_offset(tc, i); the
+// program ends at code_end(tc), where both engines stop.
+u64 insn_offset(const TestCase& tc, std::size_t i);
+u64 code_end(const TestCase& tc);
+// The little-endian code bytes.
+std::vector<u8> code_image(const TestCase& tc);
+// Which instruction starts at `pc`, or -1 (not in the program, or inside an
+// instruction).
+int insn_at(const TestCase& tc, u64 pc);
 
 } // namespace kite::riscv::diff
