@@ -14,9 +14,11 @@ the message of a googletest skip), then one last line:
 With --police (scripts/test.sh passes it when CI=true) the run also fails when
 
   * a test skipped that no line of the --allowed-skips file allows. Each line
-    of that file is `REGEX JUSTIFICATION`: a Python regex matched against the
-    whole test name, whitespace, then why that skip is acceptable in CI (a
-    line without a justification is an error). `#` starts a comment line;
+    of that file is `NAME_REGEX | REASON_REGEX | JUSTIFICATION`: two Python
+    regexes, matched against the whole test name and the whole skip reason,
+    then why that skip is acceptable in CI (a line without all three fields
+    is an error). Pinning the reason keeps an allowed test from skipping for
+    another cause unnoticed. `#` starts a comment line;
   * fewer tests ran (passed or failed, not skipped) than the number in the
     --min-tests file (its first non-comment line), so tests that vanish or
     quietly skip cannot keep the suite green.
@@ -80,19 +82,20 @@ def parse_junit(text):
 
 
 def parse_allowed_skips(text):
-    """[(compiled regex, justification)] from the allowed-skips file."""
+    """[(name regex, reason regex, justification)] from the allowed-skips file."""
     allowed = []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        parts = line.split(None, 1)
-        if len(parts) < 2:
-            raise InputError(f"allowed skips, line {number}: '{line}' has no justification")
+        parts = [part.strip() for part in line.split(" | ", 2)]
+        if len(parts) < 3 or not all(parts):
+            raise InputError(f"allowed skips, line {number}: '{line}' is not "
+                             "'NAME_REGEX | REASON_REGEX | JUSTIFICATION'")
         try:
-            allowed.append((re.compile(parts[0]), parts[1]))
+            allowed.append((re.compile(parts[0]), re.compile(parts[1]), parts[2]))
         except re.error as e:
-            raise InputError(f"allowed skips, line {number}: bad regex '{parts[0]}': {e}") from e
+            raise InputError(f"allowed skips, line {number}: bad regex: {e}") from e
     return allowed
 
 
@@ -109,7 +112,7 @@ def parse_min_tests(text):
 
 @dataclass
 class Policy:
-    allowed: list  # [(compiled regex, justification)]
+    allowed: list  # [(name regex, reason regex, justification)]
     min_tests: int | None = None
     allowed_file: str = "tests/ci-allowed-skips.txt"
     min_tests_file: str = "tests/ci-min-tests.txt"
@@ -119,7 +122,8 @@ def police(results, policy):
     """The problems that fail a CI run, one line each."""
     problems = []
     for r in results:
-        if r.status == "skipped" and not any(regex.fullmatch(r.name) for regex, _ in policy.allowed):
+        if r.status == "skipped" and not any(name.fullmatch(r.name) and reason.fullmatch(r.reason)
+                                             for name, reason, _ in policy.allowed):
             problems.append(f"CI: {r.name} skipped ({r.reason}), and {policy.allowed_file} does not allow it")
     ran = sum(1 for r in results if r.status != "skipped")
     if policy.min_tests is not None and ran < policy.min_tests:

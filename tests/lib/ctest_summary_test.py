@@ -71,13 +71,15 @@ class ParseTest(unittest.TestCase):
             cs.parse_junit("<testsuite><testcase")
 
     def test_allowed_skips_file(self):
-        allowed = cs.parse_allowed_skips("# comment\n\nriscv\\..*  images are built elsewhere\n")
+        allowed = cs.parse_allowed_skips("# comment\n\nriscv\\..* | no images | images are built elsewhere\n")
         self.assertEqual(len(allowed), 1)
-        self.assertEqual(allowed[0][1], "images are built elsewhere")
+        self.assertEqual(allowed[0][2], "images are built elsewhere")
         with self.assertRaises(cs.InputError):
-            cs.parse_allowed_skips("riscv\\..*\n")  # no justification
+            cs.parse_allowed_skips("riscv\\..* | no images\n")  # no justification
         with self.assertRaises(cs.InputError):
-            cs.parse_allowed_skips("riscv( why\n")  # bad regex
+            cs.parse_allowed_skips("riscv\\..*  images are built elsewhere\n")  # no reason field
+        with self.assertRaises(cs.InputError):
+            cs.parse_allowed_skips("riscv( | x | why\n")  # bad regex
 
     def test_min_tests_file(self):
         self.assertEqual(cs.parse_min_tests("# raise me\n 42\n"), 42)
@@ -109,17 +111,23 @@ class SummaryTest(unittest.TestCase):
         self.assertTrue(lines[-1].startswith("2 passed"))
 
     def test_listed_skip_passes_under_police(self):
-        allowed = cs.parse_allowed_skips("riscv\\.skip  images come from another job\n")
+        allowed = cs.parse_allowed_skips("riscv\\.skip | no images | images come from another job\n")
         _, status = cs.summarise(cs.parse_junit(ALL_PASS), policy=cs.Policy(allowed, 2))
         self.assertEqual(status, 0)
 
     def test_regex_must_match_the_whole_name(self):
-        allowed = cs.parse_allowed_skips("riscv  too short to match riscv.skip\n")
+        allowed = cs.parse_allowed_skips("riscv | no images | too short to match riscv.skip\n")
         _, status = cs.summarise(cs.parse_junit(ALL_PASS), policy=cs.Policy(allowed))
         self.assertEqual(status, 1)
 
+    def test_allowed_test_skipping_for_another_reason_fails(self):
+        allowed = cs.parse_allowed_skips("riscv\\.skip | no compiler | only the compiler may be missing\n")
+        lines, status = cs.summarise(cs.parse_junit(ALL_PASS), policy=cs.Policy(allowed))
+        self.assertEqual(status, 1)
+        self.assertTrue(any("riscv.skip skipped (no images)" in line for line in lines))
+
     def test_too_few_tests_fail_under_police(self):
-        allowed = cs.parse_allowed_skips("riscv\\.skip  fine\n")
+        allowed = cs.parse_allowed_skips("riscv\\.skip | no images | fine\n")
         lines, status = cs.summarise(cs.parse_junit(ALL_PASS), policy=cs.Policy(allowed, 3))
         self.assertEqual(status, 1)
         self.assertIn("CI: only 2 tests ran, fewer than the 3 of tests/ci-min-tests.txt", lines)
