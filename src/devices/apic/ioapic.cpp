@@ -7,22 +7,6 @@
 
 namespace kite::devices {
 
-// The IrqLine a device holds. It points back at the Ioapic until the Ioapic goes away.
-class Ioapic::PinLine final : public IrqLine {
-public:
-    PinLine(Ioapic* ioapic, u32 pin) : m_ioapic(ioapic), m_pin(pin) {}
-
-    void set_level(bool asserted) override {
-        if (Ioapic* ioapic = m_ioapic.load(std::memory_order_acquire))
-            ioapic->set_irq(m_pin, asserted);
-    }
-    void detach() { m_ioapic.store(nullptr, std::memory_order_release); }
-
-private:
-    std::atomic<Ioapic*> m_ioapic;
-    u32 m_pin;
-};
-
 namespace {
 
 // Writable bits of a redirection entry: destination, mask, trigger mode,

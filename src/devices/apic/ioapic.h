@@ -83,7 +83,7 @@ public:
     u64 ignored_access_count() const { return m_ignored.load(std::memory_order_relaxed); }
 
 private:
-    class PinLine;
+    using PinLine = ControllerInputLine<Ioapic, &Ioapic::set_irq>;
 
     u32 read_indirect_locked(u32 index) const;
     void write_indirect_locked(u32 index, u32 value);
