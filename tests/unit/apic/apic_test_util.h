@@ -1,6 +1,8 @@
 #pragma once
 
+#include "../riscv_devices/mmio.h"
 #include "devices/apic/apic_bus.h"
+#include "devices/apic/ioapic.h"
 #include "devices/apic/local_apic.h"
 
 #include <memory>
@@ -50,6 +52,23 @@ inline ApicMessage fixed_to(u32 destination, u8 vector, bool level = false) {
     message.destination = destination;
     message.level_triggered = level;
     return message;
+}
+
+// IOAPIC registers through IOREGSEL and IOWIN.
+inline u32 read_indirect(Ioapic& ioapic, u32 index) {
+    write32(ioapic, Ioapic::kRegSel, index);
+    return read32(ioapic, Ioapic::kWindow);
+}
+
+inline void write_indirect(Ioapic& ioapic, u32 index, u32 value) {
+    write32(ioapic, Ioapic::kRegSel, index);
+    write32(ioapic, Ioapic::kWindow, value);
+}
+
+// Writes a whole redirection entry, high half first.
+inline void program(Ioapic& ioapic, u32 pin, u64 entry) {
+    write_indirect(ioapic, Ioapic::kRegRedirection + 2 * pin + 1, static_cast<u32>(entry >> 32));
+    write_indirect(ioapic, Ioapic::kRegRedirection + 2 * pin, static_cast<u32>(entry));
 }
 
 } // namespace kite::devices::test

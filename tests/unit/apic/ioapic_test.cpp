@@ -1,4 +1,3 @@
-#include "../riscv_devices/mmio.h"
 #include "apic_test_util.h"
 #include "devices/apic/ioapic.h"
 
@@ -7,23 +6,11 @@
 namespace kite::devices {
 namespace {
 
+using test::program;
 using test::read32;
+using test::read_indirect;
 using test::write32;
-
-u32 read_indirect(Ioapic& ioapic, u32 index) {
-    write32(ioapic, Ioapic::kRegSel, index);
-    return read32(ioapic, Ioapic::kWindow);
-}
-
-void write_indirect(Ioapic& ioapic, u32 index, u32 value) {
-    write32(ioapic, Ioapic::kRegSel, index);
-    write32(ioapic, Ioapic::kWindow, value);
-}
-
-void program(Ioapic& ioapic, u32 pin, u64 entry) {
-    write_indirect(ioapic, Ioapic::kRegRedirection + 2 * pin + 1, static_cast<u32>(entry >> 32));
-    write_indirect(ioapic, Ioapic::kRegRedirection + 2 * pin, static_cast<u32>(entry));
-}
+using test::write_indirect;
 
 TEST(IoapicTest, IdVersionArbitration) {
     test::RecordingSink sink;

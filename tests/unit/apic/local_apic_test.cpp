@@ -1,4 +1,3 @@
-#include "../riscv_devices/mmio.h"
 #include "apic_test_util.h"
 #include "devices/apic/local_apic.h"
 
