@@ -1,5 +1,6 @@
 #include "devices/apic/local_apic.h"
 
+#include "base/assert.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "devices/apic/apic_bus.h"
@@ -50,6 +51,7 @@ LocalApic::LocalApic(LocalApicConfig config, LocalApicCallbacks callbacks)
     : m_config(std::move(config)), m_callbacks(std::move(callbacks)),
       m_now_ns(m_config.now_ns ? m_config.now_ns : std::function<u64()>(&monotonic_ns)), m_epoch_ns(m_now_ns()),
       m_base(kDefaultBase | kBaseEnable | (m_config.bootstrap ? kBaseBsp : 0)), m_id(m_config.apic_id) {
+    KITE_ASSERT(m_config.timer_hz > 0, "local APIC timer frequency is 0");
     reset_registers_locked();
 }
 
@@ -723,7 +725,8 @@ std::optional<u64> LocalApic::read_msr(u32 index) {
         std::lock_guard lock(m_mutex);
         u64 now = m_now_ns();
         if (index == kMsrTscDeadline) {
-            value = timer_mode_locked() == kTimerTscDeadline ? m_tsc_deadline : 0;
+            if (m_config.tsc_hz != 0) // else the CPU does not offer the MSR
+                value = timer_mode_locked() == kTimerTscDeadline ? m_tsc_deadline : 0;
         } else if (index >= kMsrX2apicFirst && index <= kMsrX2apicLast && (m_base & kBaseX2apic)) {
             u32 offset = (index - kMsrX2apicFirst) << 4;
             switch (offset) {
@@ -764,8 +767,8 @@ bool LocalApic::write_msr(u32 index, u64 value) {
         std::lock_guard lock(m_mutex);
         u64 now = m_now_ns();
         if (index == kMsrTscDeadline) {
-            ok = true;
-            if (timer_mode_locked() == kTimerTscDeadline) {
+            ok = m_config.tsc_hz != 0;
+            if (ok && timer_mode_locked() == kTimerTscDeadline) {
                 m_tsc_deadline = value;
                 arm_tsc_deadline_locked(now);
             }

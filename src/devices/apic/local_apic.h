@@ -148,8 +148,8 @@ public:
 
     // IA32_APIC_BASE, IA32_TSC_DEADLINE and the x2APIC MSRs. nullopt / false:
     // the access faults (#GP) — an x2APIC MSR outside x2APIC mode, a reserved,
-    // write-only or read-only register the wrong way, reserved bits set, or an
-    // invalid APIC_BASE transition.
+    // write-only or read-only register the wrong way, reserved bits set, an
+    // invalid APIC_BASE transition, or IA32_TSC_DEADLINE with tsc_hz 0.
     std::optional<u64> read_msr(u32 index);
     bool write_msr(u32 index, u64 value);
 

@@ -437,6 +437,8 @@ TEST_F(LocalApicTest, NoTscDeadlineModeWithoutATscFrequency) {
     enable(apic);
     apic.write_register(LocalApic::kLvtTimer, 0x32 | LocalApic::kTimerTscDeadline);
     EXPECT_EQ(apic.read_register(LocalApic::kLvtTimer), 0x32u);
+    EXPECT_EQ(apic.read_msr(LocalApic::kMsrTscDeadline), std::nullopt);
+    EXPECT_FALSE(apic.write_msr(LocalApic::kMsrTscDeadline, 1));
 }
 
 TEST_F(LocalApicTest, ApicBaseTransitions) {
