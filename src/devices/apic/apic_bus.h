@@ -23,7 +23,8 @@ public:
 // The APIC bus: knows every local APIC and delivers a message to the ones it
 // addresses (physical APIC ID, flat or cluster logical, broadcast, or an IPI's
 // shorthand). Lowest-priority messages go to the one matching, software-enabled
-// APIC with the lowest arbitration priority (the first attached on a tie).
+// APIC with the lowest arbitration priority (the first attached on a tie;
+// there is no focus-processor check, as on Pentium 4 and later).
 // Level-triggered EOIs from a local APIC are broadcast to the EOI listeners
 // (the IOAPICs), which clear their remote IRR bits.
 //

@@ -55,6 +55,10 @@ struct LocalApicCallbacks {
 // thermal, performance counter, LINT0, LINT1, error; no CMCI), so the version
 // register reads 0x0105'0014.
 //
+// Every vCPU sees its own APIC at the same address, so the page cannot sit on
+// the board's shared Bus: the CPU sends its accesses to the 4 KiB at
+// mmio_base() (while mmio_enabled()) to its own LocalApic's read()/write().
+//
 // Time comes from the injected clock; nothing ticks. The timer fires when the
 // CPU or board calls update(); next_deadline_ns() says when that is due.
 //

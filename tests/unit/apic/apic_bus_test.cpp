@@ -193,5 +193,17 @@ TEST_F(ApicBusTest, X2apicDestinations) {
     EXPECT_EQ(bus.send(message), 4u);
 }
 
+TEST_F(ApicBusTest, X2apicClusterIpi) {
+    // All four in x2APIC mode: cluster 0, member bits 0..3.
+    for (auto& apic : apics) {
+        ASSERT_TRUE(apic->write_msr(LocalApic::kMsrApicBase,
+                                    LocalApic::kDefaultBase | LocalApic::kBaseEnable | LocalApic::kBaseX2apic));
+        enable(*apic);
+    }
+    // Logical (bit 11), cluster 0, members 1 and 2.
+    ASSERT_TRUE(apics[0]->write_msr(0x830, (0x0000'0006ull << 32) | (1u << 11) | 0x77));
+    EXPECT_EQ(holders(0x77), (std::vector<u32>{1, 2}));
+}
+
 } // namespace
 } // namespace kite::devices

@@ -177,5 +177,27 @@ TEST(IoapicTest, LevelInterruptThroughTheBusToALocalApic) {
     EXPECT_EQ(apic.pending_vector(), 0x5A);
 }
 
+// Virtual-wire mode through the IOAPIC: pin 0 in ExtINT mode makes the local
+// APIC ask the PIC for the vector.
+TEST(IoapicTest, ExtIntPinAsksThePicThroughTheLocalApic) {
+    struct Pic final : ExtIntController {
+        u8 acknowledge_interrupt() override { return 0x20; }
+    } pic;
+    test::FakeClock clock;
+    test::CpuRecord cpu;
+    ApicBus bus;
+    LocalApic apic({.apic_id = 0, .now_ns = clock.fn()}, test::record_into(cpu));
+    apic.set_extint_controller(&pic);
+    bus.attach(apic);
+    Ioapic ioapic(bus);
+    test::enable(apic);
+    program(ioapic, 0, 7u << 8); // ExtINT, physical destination 0
+    ioapic.set_irq(0, true);
+    EXPECT_TRUE(apic.extint_pending());
+    EXPECT_EQ(cpu.wakes, 1u);
+    EXPECT_EQ(apic.acknowledge(), 0x20);
+    EXPECT_FALSE(apic.extint_pending());
+}
+
 } // namespace
 } // namespace kite::devices
