@@ -1,12 +1,12 @@
 #include "net/slirp_backend.h"
 
+#include "base/clock.h"
 #include "base/log.h"
 
 #include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <chrono>
-#include <ctime>
 #include <libslirp.h>
 #include <sys/epoll.h>
 
@@ -33,12 +33,6 @@ in6_addr to_in6_addr(const char* text) {
     in6_addr out{};
     inet_pton(AF_INET6, text, &out);
     return out;
-}
-
-i64 monotonic_ns() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return i64{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
 u32 slirp_to_epoll(int events) {
@@ -100,7 +94,7 @@ struct SlirpBackend::Hooks {
             log::warn("slirp: guest error: {} (#{})", msg, count);
     }
 
-    static int64_t clock_get_ns(void*) { return monotonic_ns(); }
+    static int64_t clock_get_ns(void*) { return static_cast<int64_t>(monotonic_ns()); }
 
     static SlirpTimer* make_timer(SlirpBackend* b) {
         auto* t = new SlirpTimer;
@@ -147,7 +141,7 @@ struct SlirpBackend::Hooks {
         auto* t = static_cast<SlirpTimer*>(timer);
         if (t == nullptr || !t->timer)
             return;
-        const i64 delay_ns = expire_ms * 1'000'000 - monotonic_ns();
+        const i64 delay_ns = expire_ms * 1'000'000 - static_cast<i64>(monotonic_ns());
         t->timer->arm(std::chrono::nanoseconds(std::max<i64>(delay_ns, 0)));
     }
 

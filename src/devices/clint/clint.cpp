@@ -1,10 +1,10 @@
 #include "devices/clint/clint.h"
 
 #include "base/assert.h"
+#include "base/clock.h"
 #include "base/log.h"
 
 #include <algorithm>
-#include <ctime>
 
 namespace kite::devices {
 
@@ -58,9 +58,7 @@ u32 checked_hart_count(u32 harts) {
 } // namespace
 
 u64 Clint::host_monotonic_ns() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<u64>(ts.tv_sec) * 1'000'000'000ull + static_cast<u64>(ts.tv_nsec);
+    return monotonic_ns();
 }
 
 Clint::Clint(u32 hart_count, Clock now_ns, ClintOutputs outputs)

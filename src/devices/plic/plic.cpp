@@ -7,22 +7,6 @@
 
 namespace kite::devices {
 
-// The IrqLine a device holds. It points back at the Plic until the Plic goes away.
-class Plic::SourceLine final : public IrqLine {
-public:
-    SourceLine(Plic* plic, u32 source) : m_plic(plic), m_source(source) {}
-
-    void set_level(bool asserted) override {
-        if (Plic* plic = m_plic.load(std::memory_order_acquire))
-            plic->set_source_level(m_source, asserted);
-    }
-    void detach() { m_plic.store(nullptr, std::memory_order_release); }
-
-private:
-    std::atomic<Plic*> m_plic;
-    u32 m_source;
-};
-
 namespace {
 
 u32 checked_context_count(u32 harts) {

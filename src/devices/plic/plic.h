@@ -81,7 +81,7 @@ public:
     u64 ignored_access_count() const { return m_ignored.load(std::memory_order_relaxed); }
 
 private:
-    class SourceLine;
+    using SourceLine = ControllerInputLine<Plic, &Plic::set_source_level>;
     static constexpr u32 kWords = kSourceCount / 32;
     using Bits = std::array<u32, kWords>;
 
