@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <numeric>
 #include <set>
+#include <sys/stat.h>
 
 namespace kite::acpi {
 namespace {
@@ -354,6 +355,11 @@ Result<AcpiTables> build_tables(const PlatformDescription& d, u64 base) {
 }
 
 Result<void> write_tables(const AcpiTables& tables, const std::string& dir) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0)
+        return errno_error(fmt::format("ACPI table directory '{}'", dir));
+    if (!S_ISDIR(st.st_mode))
+        return error("ACPI table directory '{}' is not a directory", dir);
     for (const auto& info : tables.tables)
         TRY(write_file(fmt::format("{}/{}.dat", dir, info.signature), tables.table(info), "ACPI table"));
     return {};
