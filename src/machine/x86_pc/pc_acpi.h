@@ -15,7 +15,11 @@ constexpr u64 kPciMmio32Size = 0x2000'0000;
 constexpr u64 kEcamBase = 0xf000'0000; // buses 0-127, clear of the testdev MMIO page and the APICs
 constexpr u8 kEcamLastBus = 127;
 constexpr u64 kPciMmio64Size = 32 * GiB; // above RAM, from the next 1 GiB boundary
-constexpr u32 kPciFirstGsi = 16;         // INTA-INTD after the swizzle: IOAPIC inputs 16-19
+// INTA-INTD after the swizzle reach IOAPIC inputs 16-19 directly (no link
+// devices), so the guest programs them level-triggered and active-low: an
+// interrupt controller model must treat a raised IrqLine as asserted whatever
+// the polarity bit says, as KVM's in-kernel IOAPIC does.
+constexpr u32 kPciFirstGsi = 16;
 constexpr u16 kPm1aEventPort = 0x600;
 constexpr u16 kPm1aControlPort = 0x604;
 constexpr u16 kPmTimerPort = 0x608;

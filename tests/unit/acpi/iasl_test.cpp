@@ -46,6 +46,8 @@ protected:
         return std::vector<u8>(text.begin(), text.end());
     }
 
+    void check_tables(const PlatformDescription& description, std::string& dsdt);
+
     std::filesystem::path m_dir;
 };
 
@@ -54,12 +56,13 @@ void expect_clean(const std::string& what, const std::string& text) {
         EXPECT_EQ(text.find(bad), std::string::npos) << what << " has '" << bad << "':\n" << text;
 }
 
-TEST_F(IaslTest, EveryTableDisassemblesAndRecompilesCleanly) {
-    auto tables = build_tables(testing::sample_description(), 0xe0000);
+// Disassembles each of `description`'s tables and compiles the
+// result back; `dsdt` gets the DSDT's disassembly.
+void IaslTest::check_tables(const PlatformDescription& description, std::string& dsdt) {
+    auto tables = build_tables(description, 0xe0000);
     ASSERT_TRUE(tables) << tables.error().message();
     ASSERT_TRUE(write_tables(*tables, m_dir.string()));
 
-    std::string dsdt;
     for (const auto& info : tables->tables) {
         const std::string& sig = info.signature;
         auto [status, log] = run("iasl -d " + sig + ".dat", sig + ".log");
@@ -96,11 +99,48 @@ TEST_F(IaslTest, EveryTableDisassemblesAndRecompilesCleanly) {
             }
         }
     }
+}
 
+TEST_F(IaslTest, EveryTableDisassemblesAndRecompilesCleanly) {
+    std::string dsdt;
+    check_tables(testing::sample_description(), dsdt);
     for (const char* want : {"PNP0A08", "PNP0A03", "_PRT", "_S5_", "_OSC", "PNP0501", "PNP0400", "PNP0B00",
                              "PNP0303", "PNP0C02", "ACPI0007", "WordBusNumber", "DWordMemory", "QWordMemory",
                              "IRQNoFlags", "0x03F8", "0x0CF8"})
         EXPECT_NE(dsdt.find(want), std::string::npos) << want << " missing from\n" << dsdt;
+}
+
+TEST_F(IaslTest, AMinimalBoardDisassemblesCleanly) {
+    PlatformDescription d;
+    d.cpu_apic_ids = {0};
+    d.pm = {.pm1a_event = 0xb000, .pm1a_control = 0xb004, .pm_timer = 0, .sci_irq = 9, .s5_sleep_type = 7};
+    d.reset = {.io = false, .address = 0xfeed'0000, .value = 1};
+    d.rtc = false;
+    d.i8042 = false;
+    std::string dsdt;
+    check_tables(d, dsdt);
+    EXPECT_EQ(dsdt.find("PNP0A08"), std::string::npos);
+    EXPECT_EQ(dsdt.find("PNP0B00"), std::string::npos);
+    EXPECT_NE(dsdt.find("0x07"), std::string::npos) << dsdt; // SLP_TYP in _S5
+}
+
+TEST_F(IaslTest, ABigDsdtWithLongPackageLengthsDisassemblesCleanly) {
+    auto d = testing::sample_description();
+    d.cpu_apic_ids.clear();
+    for (u32 i = 0; i < 254; ++i)
+        d.cpu_apic_ids.push_back(static_cast<u8>(i));
+    d.ioapic.id = 0;
+    // An I/O window clear of the configuration ports, and every slot routed.
+    d.pci->io = {0x1000, 0xf000};
+    d.pci->irq_routes.clear();
+    for (u8 slot = 0; slot < 32; ++slot)
+        for (u8 pin = 0; pin < 4; ++pin)
+            d.pci->irq_routes.push_back({slot, pin, static_cast<u32>(16 + (slot + pin) % 4)});
+    std::string dsdt;
+    check_tables(d, dsdt);
+    EXPECT_NE(dsdt.find("Device (C0FD)"), std::string::npos);
+    EXPECT_NE(dsdt.find("Package (0x80)"), std::string::npos); // the _PRT
+    EXPECT_NE(dsdt.find("0x1000,             // Range Minimum"), std::string::npos) << dsdt;
 }
 
 } // namespace

@@ -3,8 +3,10 @@
 #include "base/le_bytes.h"
 #include "sample.h"
 
+#include <filesystem>
 #include <gtest/gtest.h>
 #include <numeric>
+#include <unistd.h>
 
 namespace kite::acpi {
 namespace {
@@ -197,6 +199,22 @@ TEST(AcpiTables, BadDescriptionsAreErrors) {
     d = sample_description();
     d.pm.pm1a_control = 0;
     expect_error(d, "PM1a");
+}
+
+TEST(AcpiTables, WriteTablesWritesOneFilePerTable) {
+    AcpiTables t = build();
+    auto dir = std::filesystem::temp_directory_path() / ("kite-acpi-write-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    auto written = write_tables(t, dir.string());
+    ASSERT_TRUE(written) << written.error().message();
+    for (const auto& info : t.tables)
+        EXPECT_EQ(std::filesystem::file_size(dir / (info.signature + ".dat")), info.length) << info.signature;
+    std::filesystem::remove_all(dir);
+
+    auto missing = write_tables(t, (dir / "no-such-dir").string());
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message().find("No such file or directory"), std::string::npos)
+        << missing.error().message();
 }
 
 } // namespace
