@@ -10,6 +10,7 @@ packages=(
   gcc-riscv64-linux-gnu opensbi    # RISC-V test programs and the default firmware
   libunicorn-dev   # reference CPU for the RISC-V differential test (tests/unit/riscv_diff)
   liburing-dev libslirp-dev  # virtio-blk off-thread I/O, user-mode networking
+  acpica-tools     # iasl: the ACPI table test disassembles and recompiles Kite's tables
   e2fsprogs        # ext4 disk images for the virtio-blk tests (mkfs.ext4 -d, e2fsck, debugfs)
   python3          # test runners
   clang-16 libclang-rt-16-dev  # libFuzzer targets

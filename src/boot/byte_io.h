@@ -1,34 +1,15 @@
 #pragma once
 
-#include "base/assert.h"
+#include "base/le_bytes.h"
 #include "base/types.h"
 
 #include <optional>
-#include <span>
-#include <type_traits>
 
 namespace kite::boot {
 
-// Little-endian field access on byte buffers, independent of host byte order.
-// Callers bounds-check untrusted offsets first; the assertion only catches
-// programming errors.
-template <typename T>
-T load_le(std::span<const u8> bytes, std::size_t offset) {
-    static_assert(std::is_unsigned_v<T>);
-    KITE_ASSERT(offset <= bytes.size() && sizeof(T) <= bytes.size() - offset, "load_le out of bounds");
-    T value = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i)
-        value = static_cast<T>(value | static_cast<T>(static_cast<T>(bytes[offset + i]) << (8 * i)));
-    return value;
-}
-
-template <typename T>
-void store_le(std::span<u8> bytes, std::size_t offset, T value) {
-    static_assert(std::is_unsigned_v<T>);
-    KITE_ASSERT(offset <= bytes.size() && sizeof(T) <= bytes.size() - offset, "store_le out of bounds");
-    for (std::size_t i = 0; i < sizeof(T); ++i)
-        bytes[offset + i] = static_cast<u8>(value >> (8 * i));
-}
+// The little-endian helpers live in base; loaders use them unqualified.
+using kite::load_le;
+using kite::store_le;
 
 // a + b, or nullopt when the sum wraps.
 inline std::optional<u64> checked_add(u64 a, u64 b) {

@@ -133,6 +133,8 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--dump-dtb", options.dump_dtb,
                         "Also write the generated device tree to FILE (riscv64)");
     run_cmd->add_option("--kvm-device", options.kvm_device, "KVM device node (x86_64; default /dev/kvm)");
+    run_cmd->add_option("--dump-acpi", options.dump_acpi,
+                        "Also write the ACPI tables to DIR as <SIG>.dat, for iasl -d (x86_64)");
     auto* version_cmd = app.add_subcommand("version", "Print the version");
 
     try {

@@ -68,6 +68,7 @@ Result<machine::PcConfig> to_pc_config(const RunOptions& o, const DefaultGuest& 
     TRY(reject_unsupported_devices(o));
 
     machine::PcConfig config;
+    config.dump_acpi_dir = o.dump_acpi;
     config.cpus = o.cpus;
     config.memory = TRY_CONTEXT(parse_size(o.memory), "--memory");
     config.cmdline = o.cmdline;
@@ -91,6 +92,8 @@ Result<machine::VirtConfig> to_virt_config(const RunOptions& o, const DefaultGue
         return error("--accel '{}': expected kvm, tcg or auto", o.accel);
     if (o.kvm_device)
         return error("--kvm-device: riscv64 guests run on the software CPU, not KVM");
+    if (o.dump_acpi)
+        return error("--dump-acpi: riscv64 guests have no ACPI tables (see --dump-dtb)");
 
     machine::VirtConfig config;
     config.cpus = o.cpus;

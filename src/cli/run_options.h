@@ -26,6 +26,7 @@ struct RunOptions {
     std::optional<std::string> console;
     std::optional<std::string> dump_dtb;
     std::optional<std::string> kvm_device;
+    std::optional<std::string> dump_acpi;
 };
 
 // The guest images used when --firmware/--kernel/--initrd are not given.

@@ -35,20 +35,4 @@ Result<std::vector<u8>> read_file(const std::string& path, u64 max_size, std::st
     return data;
 }
 
-Result<void> write_file(const std::string& path, std::span<const u8> bytes, std::string_view what) {
-    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd)
-        return errno_error(fmt::format("{} '{}'", what, path));
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return errno_error(fmt::format("write {} '{}'", what, path));
-        done += static_cast<std::size_t>(n);
-    }
-    return {};
-}
-
 } // namespace kite::machine

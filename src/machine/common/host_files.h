@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/error.h"
+#include "base/file_io.h"
 
 #include <span>
 #include <string>
@@ -12,8 +13,7 @@ namespace kite::machine {
 // path and says why (missing, unreadable, a directory, too large).
 Result<std::vector<u8>> read_file(const std::string& path, u64 max_size, std::string_view what);
 
-// Creates or truncates `path` and writes all of `bytes`; the error names the
-// path as `what` describes it.
-Result<void> write_file(const std::string& path, std::span<const u8> bytes, std::string_view what);
+// write_file() is in base (base/file_io.h), shared with libraries below machine.
+using kite::write_file;
 
 } // namespace kite::machine

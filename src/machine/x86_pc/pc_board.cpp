@@ -12,6 +12,7 @@
 #include "machine/common/host_files.h"
 #include "machine/common/host_limits.h"
 #include "machine/common/host_loop.h"
+#include "machine/x86_pc/pc_acpi.h"
 #include "vcpu/vcpu_thread.h"
 
 #include <vector>
@@ -21,10 +22,10 @@ namespace {
 
 Result<GuestMemory> build_memory(u64 size) {
     GuestMemory memory;
-    u64 low = std::min(size, pc::kLowRamEnd);
-    TRY(memory.add_region(GuestAddress(0), low));
-    if (size > low)
-        TRY(memory.add_region(GuestAddress(pc::kHighRamStart), size - low));
+    auto ram = pc::ram_layout(size);
+    TRY(memory.add_region(GuestAddress(0), ram.low));
+    if (ram.high)
+        TRY(memory.add_region(GuestAddress(pc::kHighRamStart), ram.high));
     return memory;
 }
 
@@ -73,6 +74,8 @@ MachineResult<std::unique_ptr<kvm::KvmSystem>> open_kvm(const std::string& path)
 
 MachineResult<int> run_pc(const PcConfig& config) {
     TRY(check_resources(config.cpus, pc::kMaxCpus, config.memory, pc::kMinMemory));
+    if (config.dump_acpi_dir)
+        TRY_AS(ExitStatus::Usage, dump_pc_acpi(config, *config.dump_acpi_dir));
 
     // Inputs first, so a bad path fails before anything is created.
     std::vector<u8> kernel =

@@ -27,6 +27,16 @@ constexpr u16 kDebugExitPort = 0xf4;
 constexpr u16 kI8042Port = 0x60;
 constexpr u16 kTestDevPort = 0xe0;
 constexpr u64 kTestDevMmio = 0xe000'0000;
+
+// Guest RAM of `size` bytes: `low` bytes from 0, the other `high` from kHighRamStart.
+struct RamLayout {
+    u64 low;
+    u64 high;
+};
+constexpr RamLayout ram_layout(u64 size) {
+    u64 low = size < kLowRamEnd ? size : kLowRamEnd;
+    return {low, size - low};
+}
 } // namespace pc
 
 } // namespace kite::machine

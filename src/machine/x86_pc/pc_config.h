@@ -18,6 +18,7 @@ struct PcConfig {
     std::optional<std::string> initrd_path;
     SerialConfig serial;
     std::string kvm_device{"/dev/kvm"};
+    std::optional<std::string> dump_acpi_dir; // write the ACPI tables here (<SIG>.dat) first
 };
 
 } // namespace kite::machine
