@@ -29,7 +29,7 @@ constexpr std::size_t kXloadflags = 0x236;
 constexpr std::size_t kCmdlineSize = 0x238;
 constexpr std::size_t kPrefAddress = 0x258;
 constexpr std::size_t kInitSize = 0x260;
-constexpr std::size_t kHeaderFieldsEnd = 0x268; // end of struct setup_header (kernel_info_offset)
+constexpr std::size_t kHeaderFieldsEnd = 0x268; // end of the fields up to handover_offset (2.11+)
 constexpr std::size_t kHeaderAreaEnd = 0x290; // boot_params' room for the header (edd_mbr_sig_buffer follows)
 
 // struct boot_params fields outside the setup header.

@@ -55,6 +55,8 @@ struct BzImagePlacement {
 // identity map); and an initrd of `initrd_size` bytes (if any) page-aligned as
 // high as possible below min(initrd_addr_max + 1, the end of RAM below
 // 4 GiB), above the kernel's init area and clear of the `reserved` ranges.
+// Everything stays below 4 GiB, in the identity map Kite enters with, so
+// XLF_CAN_BE_LOADED_ABOVE_4G is never needed.
 Result<BzImagePlacement> place_bzimage(const GuestMemory& memory, const BzImage& image,
                                        std::optional<u64> initrd_size,
                                        std::span<const MemoryMapEntry> reserved);
