@@ -164,26 +164,13 @@ Result<u64> write_multiboot_info(const GuestMemory& memory, const BootArea& area
                                  std::string_view cmdline, std::span<const MultibootModule> modules,
                                  std::span<const MemoryMapEntry> extra_memory) {
     // --- Validate everything before writing ---
-    if (!memory.is_valid_range(GuestAddress(area.info()), area.end() - area.info()))
-        return error("guest RAM does not cover the multiboot info area [{:#x}, {:#x})", area.info(),
-                     area.end());
-
-    const u64 cmdline_max = kCmdlineEnd - kCmdlineOffset - 1;
-    TRY(check_cmdline(cmdline, cmdline_max));
-
+    std::vector<std::string_view> names;
+    for (const auto& m : modules)
+        names.push_back(m.string);
+    TRY(check_info_area(memory, area, cmdline, names, "multiboot"));
     const u64 max_modules = (kModulesEnd - kModulesOffset) / kModuleEntrySize;
     if (modules.size() > max_modules)
         return error("too many modules ({}, at most {})", modules.size(), max_modules);
-
-    u64 strings_size = 0;
-    for (const auto& m : modules) {
-        if (m.string.find('\0') != std::string_view::npos)
-            return error("module name '{}' contains a NUL byte", m.string);
-        strings_size += m.string.size() + 1;
-    }
-    if (strings_size > kStringsEnd - kStringsOffset)
-        return error("module names are too long ({} bytes, at most {})", strings_size,
-                     kStringsEnd - kStringsOffset);
 
     std::vector<u64> module_starts;
     module_starts.reserve(modules.size());

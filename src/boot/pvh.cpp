@@ -51,20 +51,12 @@ Result<u64> write_pvh_start_info(const GuestMemory& memory, const BootArea& area
                                  std::span<const PvhModule> modules,
                                  std::span<const MemoryMapEntry> memory_map, std::optional<u64> acpi_rsdp) {
     // --- Validate everything before writing ---
-    if (!memory.is_valid_range(GuestAddress(area.info()), area.end() - area.info()))
-        return error("guest RAM does not cover the PVH info area [{:#x}, {:#x})", area.info(), area.end());
-    TRY(check_cmdline(cmdline, kCmdlineEnd - kCmdlineOffset - 1));
+    std::vector<std::string_view> names;
+    for (const auto& m : modules)
+        names.push_back(m.name);
+    TRY(check_info_area(memory, area, cmdline, names, "PVH"));
     if (modules.size() > (kModulesEnd - kModulesOffset) / kModlistEntrySize)
         return error("too many modules for PVH ({})", modules.size());
-    u64 strings_size = 0;
-    for (const auto& m : modules) {
-        if (m.name.find('\0') != std::string_view::npos)
-            return error("module name '{}' contains a NUL byte", m.name);
-        strings_size += m.name.size() + 1;
-    }
-    if (strings_size > kStringsEnd - kStringsOffset)
-        return error("module names are too long ({} bytes, at most {})", strings_size,
-                     kStringsEnd - kStringsOffset);
     if (memory_map.size() > (kMmapEnd - kMmapOffset) / kMemmapEntrySize)
         return error("guest memory map has too many entries ({}) for the PVH info area", memory_map.size());
 

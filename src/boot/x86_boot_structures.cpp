@@ -123,6 +123,24 @@ Result<void> check_cmdline(std::string_view cmdline, u64 max_length) {
     return {};
 }
 
+Result<void> check_info_area(const GuestMemory& memory, const BootArea& area, std::string_view cmdline,
+                             std::span<const std::string_view> module_names, std::string_view protocol) {
+    if (!memory.is_valid_range(GuestAddress(area.info()), area.end() - area.info()))
+        return error("guest RAM does not cover the {} info area [{:#x}, {:#x})", protocol, area.info(),
+                     area.end());
+    TRY(check_cmdline(cmdline, kCmdlineEnd - kCmdlineOffset - 1));
+    u64 strings_size = 0;
+    for (const auto name : module_names) {
+        if (name.find('\0') != std::string_view::npos)
+            return error("module name '{}' contains a NUL byte", name);
+        strings_size += name.size() + 1;
+    }
+    if (strings_size > kStringsEnd - kStringsOffset)
+        return error("module names are too long ({} bytes, at most {})", strings_size,
+                     kStringsEnd - kStringsOffset);
+    return {};
+}
+
 Result<void> write_guest_string(const GuestMemory& memory, u64 address, std::string_view s) {
     TRY(memory.write(GuestAddress(address), std::span(reinterpret_cast<const u8*>(s.data()), s.size())));
     const u8 nul = 0;

@@ -44,6 +44,13 @@ Result<BootArea> place_boot_area(const GuestMemory& memory, std::span<const Load
 // `max_length` bytes (without the terminator).
 Result<void> check_cmdline(std::string_view cmdline, u64 max_length);
 
+// The checks every writer of an info area makes before writing: guest RAM
+// covers the info area of `area`, the command line fits its slot
+// (check_cmdline), and the module names, none with a NUL inside, fit the
+// strings slot with their terminators. `protocol` names the area in errors.
+Result<void> check_info_area(const GuestMemory& memory, const BootArea& area, std::string_view cmdline,
+                             std::span<const std::string_view> module_names, std::string_view protocol);
+
 // Writes `s` and its NUL terminator at `address`.
 Result<void> write_guest_string(const GuestMemory& memory, u64 address, std::string_view s);
 
