@@ -2,6 +2,8 @@
 
 #include "base/types.h"
 
+#include <optional>
+
 namespace kite::accel {
 
 // The CPU mode a boot protocol enters the guest in.
@@ -27,6 +29,11 @@ struct X86EntryState {
     u64 gdt_base{0};
     u16 gdt_limit{0};
     u64 page_table_base{0}; // Long64 only: CR3
+    // Protected32 and Long64: the selectors loaded into CS and into DS, ES,
+    // FS, GS and SS. Unset: the boot GDT's below for the mode. A protocol with
+    // its own GDT layout (Linux: CS 0x10, DS 0x18) sets them.
+    std::optional<u16> code_selector;
+    std::optional<u16> data_selector;
 };
 
 // The selectors of the boot GDT that loaders write (see boot/x86_layout.h).

@@ -118,7 +118,18 @@ Result<ElfImage> parse_elf(std::span<const u8> file, ElfMachine machine_kind) {
     std::vector<ParsedSegment> parsed;
     for (u64 i = 0; i < phnum; ++i) {
         auto phdr = file.subspan(phoff + i * phentsize, phentsize);
-        if (load_le<u32>(phdr, 0) != kProgramLoad)
+        const u32 p_type = load_le<u32>(phdr, 0);
+        if (p_type == kProgramNote) {
+            const u64 offset = load_addr(phdr, layout->p_offset, layout->wide);
+            const u64 filesz = load_addr(phdr, layout->p_filesz, layout->wide);
+            auto end = checked_add(offset, filesz);
+            if (!end || *end > file.size())
+                return error("ELF note segment {}: bytes [{:#x}, +{:#x}) lie outside the file", i, offset,
+                             filesz);
+            image.notes.push_back(file.subspan(offset, filesz));
+            continue;
+        }
+        if (p_type != kProgramLoad)
             continue;
         const u64 offset = load_addr(phdr, layout->p_offset, layout->wide);
         const u64 vaddr = load_addr(phdr, layout->p_vaddr, layout->wide);
@@ -161,12 +172,21 @@ Result<ElfImage> parse_elf(std::span<const u8> file, ElfMachine machine_kind) {
 
     // The entry is a virtual address; translate it through its segment the way
     // boot loaders do, since we enter with paging off or identity-mapped.
+    // Some kernels (Linux's vmlinux) give a physical e_entry instead: one that
+    // is in no segment's virtual range but in one's physical range is taken
+    // as it is.
     bool found = false;
     for (const auto& p : parsed) {
         if (image.entry >= p.vaddr && image.entry - p.vaddr < p.load.mem_size) {
             image.physical_entry = p.load.address + (image.entry - p.vaddr);
             found = true;
             break;
+        }
+    }
+    for (const auto& p : parsed) {
+        if (!found && image.entry >= p.load.address && image.entry - p.load.address < p.load.mem_size) {
+            image.physical_entry = image.entry;
+            found = true;
         }
     }
     if (!found)
@@ -179,6 +199,35 @@ Result<ElfImage> parse_elf(std::span<const u8> file, ElfMachine machine_kind) {
         image.segment_vaddrs.push_back(p.vaddr);
     }
     return image;
+}
+
+Result<std::optional<std::span<const u8>>> find_elf_note(const ElfImage& image, std::string_view name,
+                                                         u32 type) {
+    // Each note: namesz, descsz, type (4 bytes each), then the name and the
+    // descriptor, each padded to 4 bytes. namesz counts the name's NUL.
+    constexpr u64 kNoteHeader = 12;
+    for (const auto notes : image.notes) {
+        u64 off = 0;
+        while (notes.size() - off >= kNoteHeader) {
+            const u64 namesz = load_le<u32>(notes, off);
+            const u64 descsz = load_le<u32>(notes, off + 4);
+            const u32 note_type = load_le<u32>(notes, off + 8);
+            const u64 name_off = off + kNoteHeader;
+            const u64 desc_off = name_off + ((namesz + 3) & ~u64{3});
+            const u64 next = desc_off + ((descsz + 3) & ~u64{3});
+            // The u32 sizes cannot overflow the u64 sums.
+            if (desc_off + descsz > notes.size())
+                return error("ELF note at offset {:#x} of a note segment runs past the segment "
+                             "(name {} bytes, descriptor {} bytes)",
+                             off, namesz, descsz);
+            const auto note_name = notes.subspan(name_off, namesz);
+            if (note_type == type && namesz == name.size() + 1 && note_name.back() == 0 &&
+                std::equal(name.begin(), name.end(), note_name.begin()))
+                return notes.subspan(desc_off, descsz);
+            off = std::min<u64>(next, notes.size());
+        }
+    }
+    return std::nullopt;
 }
 
 Result<u64> load_elf(const GuestMemory& memory, const ElfImage& image) {

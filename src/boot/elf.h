@@ -26,10 +26,11 @@ enum class ElfMachine {
 // bytes passed to parse_elf, which must outlive the image.
 struct ElfImage {
     ElfClass elf_class{ElfClass::Elf32};
-    u64 entry{0};                      // e_entry as written (a virtual address)
-    u64 physical_entry{0};             // e_entry translated through the PT_LOAD containing it
-    std::vector<LoadSegment> segments; // PT_LOAD with p_memsz > 0, at p_paddr, in file order
-    std::vector<u64> segment_vaddrs;   // p_vaddr of each entry of `segments`
+    u64 entry{0};                           // e_entry as written (a virtual address)
+    u64 physical_entry{0};                  // e_entry through its PT_LOAD (or as is, if physical)
+    std::vector<LoadSegment> segments;      // PT_LOAD with p_memsz > 0, at p_paddr, in file order
+    std::vector<u64> segment_vaddrs;        // p_vaddr of each entry of `segments`
+    std::vector<std::span<const u8>> notes; // the file bytes of each PT_NOTE segment
 
     // The physical address of `vaddr` through the segment whose virtual range
     // [p_vaddr, p_vaddr + p_memsz) contains it; nullopt when none does.
@@ -56,8 +57,14 @@ Result<ElfImage> parse_elf(std::span<const u8> file, ElfMachine machine = ElfMac
 // outside the string table or a name without its terminating NUL).
 Result<std::optional<u64>> find_elf_symbol(std::span<const u8> file, std::string_view name);
 
+// The descriptor of the first note named `name` with type `type` in the
+// image's PT_NOTE segments; nullopt when there is none. An error when a note
+// segment is malformed (a size field that runs past the segment).
+Result<std::optional<std::span<const u8>>> find_elf_note(const ElfImage& image, std::string_view name,
+                                                         u32 type);
+
 // Loads the segments (file bytes, then zeroed bss) after checking each lies in
-// guest RAM outside the boot area. Returns the end of the highest segment.
+// guest RAM. Returns the end of the highest segment.
 Result<u64> load_elf(const GuestMemory& memory, const ElfImage& image);
 
 } // namespace kite::boot

@@ -34,6 +34,7 @@ constexpr u16 kMachineRiscv = 243;
 
 constexpr u16 kPhnumExtended = 0xffff; // PN_XNUM: real count lives in section 0
 constexpr u32 kProgramLoad = 1;        // PT_LOAD
+constexpr u32 kProgramNote = 4;        // PT_NOTE
 
 // Section header types and special section indexes.
 constexpr u32 kSectionSymtab = 2; // SHT_SYMTAB

@@ -4,7 +4,6 @@
 #include "memory/guest_memory.h"
 
 #include <span>
-#include <string_view>
 
 namespace kite::boot {
 
@@ -17,27 +16,11 @@ struct LoadSegment {
     u64 mem_size{0};
 };
 
-// A guest-physical range [start, end) that segments must not overlap, named in
-// errors ("overlaps the boot area [0x1000, 0x10000)").
-struct KeepOutRange {
-    u64 start{0};
-    u64 end{0};
-    std::string_view name;
-};
-
 // Checks, without writing anything, that every segment is well formed
-// (data fits in mem_size, no wrap), lies entirely in guest RAM and overlaps
-// none of `keep_out`.
-Result<void> check_segments(const GuestMemory& memory, std::span<const LoadSegment> segments,
-                            std::span<const KeepOutRange> keep_out);
-
-// Checks all segments against `keep_out`, then copies them in and zeroes their tails.
-Result<void> load_segments(const GuestMemory& memory, std::span<const LoadSegment> segments,
-                           std::span<const KeepOutRange> keep_out);
-
-// The x86 forms: as above with the boot area [kBootAreaStart, kBootAreaEnd)
-// as the one keep-out range.
+// (data fits in mem_size, no wrap) and lies entirely in guest RAM.
 Result<void> check_segments(const GuestMemory& memory, std::span<const LoadSegment> segments);
+
+// Checks all segments, then copies them in and zeroes their tails.
 Result<void> load_segments(const GuestMemory& memory, std::span<const LoadSegment> segments);
 
 // The exclusive end of the highest segment (0 when there are none; saturates

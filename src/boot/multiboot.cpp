@@ -2,7 +2,9 @@
 
 #include "boot/byte_io.h"
 #include "boot/elf.h"
+#include "boot/x86_boot_structures.h"
 #include "boot/x86_layout.h"
+#include "boot/x86_memory_map.h"
 
 #include <algorithm>
 #include <array>
@@ -26,7 +28,7 @@ constexpr std::size_t kInfoModsAddr = 24;
 constexpr std::size_t kInfoMmapLength = 44;
 constexpr std::size_t kInfoMmapAddr = 48;
 constexpr std::size_t kInfoLoaderName = 64;
-constexpr std::size_t kInfoSlotSize = kMultibootLoaderNameAddress - kMultibootInfoAddress;
+constexpr std::size_t kInfoSlotSize = kLoaderNameOffset - kInfoOffset;
 
 constexpr u64 kModuleEntrySize = 16; // mod_start, mod_end, string, reserved
 constexpr u64 kMmapEntrySize = 24;   // size, base_addr, length, type
@@ -34,35 +36,6 @@ constexpr u32 kMmapSizeField = 20;   // `size` excludes itself
 constexpr u64 kModuleAlign = 4096;
 constexpr u64 k4GiB = u64{1} << 32;
 constexpr std::string_view kLoaderName = "kite";
-
-struct MmapEntry {
-    u64 base;
-    u64 length;
-    u32 type;
-};
-
-// Appends [base, end) to the map, merging with a touching entry of the same type.
-void add_range(std::vector<MmapEntry>& map, u64 base, u64 end, u32 type) {
-    if (base >= end)
-        return;
-    if (!map.empty() && map.back().type == type && map.back().base + map.back().length == base) {
-        map.back().length += end - base;
-        return;
-    }
-    map.push_back({base, end - base, type});
-}
-
-// The memory map the guest sees: RAM below the legacy hole, the hole itself as
-// reserved, then RAM from 1 MiB up. Regions are sorted by address.
-std::vector<MmapEntry> build_memory_map(const GuestMemory& memory) {
-    std::vector<MmapEntry> map;
-    for (const auto& r : memory.regions())
-        add_range(map, r.start.value, std::min(r.end(), kLowMemoryEnd), kMultibootMemoryAvailable);
-    add_range(map, kLowMemoryEnd, kHighMemoryStart, kMultibootMemoryReserved);
-    for (const auto& r : memory.regions())
-        add_range(map, std::max(r.start.value, kHighMemoryStart), r.end(), kMultibootMemoryAvailable);
-    return map;
-}
 
 // End of the RAM run that contains `from` (regions may be adjacent), or `from`.
 u64 contiguous_ram_end(const GuestMemory& memory, u64 from) {
@@ -76,17 +49,6 @@ u64 contiguous_ram_end(const GuestMemory& memory, u64 from) {
 
 u32 clamp_u32(u64 value) {
     return static_cast<u32>(std::min<u64>(value, 0xffffffff));
-}
-
-bool has_nul(std::string_view s) {
-    return s.find('\0') != std::string_view::npos;
-}
-
-// Writes `s` and its terminator at `address`.
-Result<void> write_string(const GuestMemory& memory, u64 address, std::string_view s) {
-    TRY(memory.write(GuestAddress(address), std::span(reinterpret_cast<const u8*>(s.data()), s.size())));
-    const u8 nul = 0;
-    return memory.write(GuestAddress(address + s.size()), std::span(&nul, 1));
 }
 
 Result<MultibootKernel> parse_address_fields(std::span<const u8> image, const MultibootHeader& h) {
@@ -198,33 +160,17 @@ Result<MultibootKernel> parse_multiboot_kernel(std::span<const u8> image, const 
     return MultibootKernel{std::move(elf.segments), elf.physical_entry, false};
 }
 
-Result<u64> write_multiboot_info(const GuestMemory& memory, u64 kernel_end, std::string_view cmdline,
-                                 std::span<const MultibootModule> modules) {
+Result<u64> write_multiboot_info(const GuestMemory& memory, const BootArea& area, u64 kernel_end,
+                                 std::string_view cmdline, std::span<const MultibootModule> modules,
+                                 std::span<const MemoryMapEntry> extra_memory) {
     // --- Validate everything before writing ---
-    if (!memory.is_valid_range(GuestAddress(kMultibootInfoAreaStart),
-                               kMultibootInfoAreaEnd - kMultibootInfoAreaStart))
-        return error("guest RAM does not cover the multiboot info area [{:#x}, {:#x})",
-                     kMultibootInfoAreaStart, kMultibootInfoAreaEnd);
-
-    const u64 cmdline_max = kMultibootCmdlineEnd - kMultibootCmdlineAddress - 1;
-    if (cmdline.size() > cmdline_max)
-        return error("kernel command line is too long ({} bytes, at most {})", cmdline.size(), cmdline_max);
-    if (has_nul(cmdline))
-        return error("kernel command line contains a NUL byte");
-
-    const u64 max_modules = (kMultibootModulesEnd - kMultibootModulesAddress) / kModuleEntrySize;
+    std::vector<std::string_view> names;
+    for (const auto& m : modules)
+        names.push_back(m.string);
+    TRY(check_info_area(memory, area, cmdline, names, "multiboot"));
+    const u64 max_modules = (kModulesEnd - kModulesOffset) / kModuleEntrySize;
     if (modules.size() > max_modules)
         return error("too many modules ({}, at most {})", modules.size(), max_modules);
-
-    u64 strings_size = 0;
-    for (const auto& m : modules) {
-        if (has_nul(m.string))
-            return error("module name '{}' contains a NUL byte", m.string);
-        strings_size += m.string.size() + 1;
-    }
-    if (strings_size > kMultibootStringsEnd - kMultibootStringsAddress)
-        return error("module names are too long ({} bytes, at most {})", strings_size,
-                     kMultibootStringsEnd - kMultibootStringsAddress);
 
     std::vector<u64> module_starts;
     module_starts.reserve(modules.size());
@@ -240,9 +186,9 @@ Result<u64> write_multiboot_info(const GuestMemory& memory, u64 kernel_end, std:
         cursor = checked_align_up(*end, kModuleAlign);
     }
 
-    const auto map = build_memory_map(memory);
+    const auto map = build_x86_memory_map(memory, extra_memory);
     const u64 mmap_length = map.size() * kMmapEntrySize;
-    if (mmap_length > kMultibootMmapEnd - kMultibootMmapAddress)
+    if (mmap_length > kMmapEnd - kMmapOffset)
         return error("guest memory map has too many entries ({}) for the multiboot info area", map.size());
 
     // --- Write ---
@@ -254,32 +200,29 @@ Result<u64> write_multiboot_info(const GuestMemory& memory, u64 kernel_end, std:
                   clamp_u32(std::min(contiguous_ram_end(memory, 0), kLowMemoryEnd) / KiB));
     store_le<u32>(info, kInfoMemUpper,
                   clamp_u32((contiguous_ram_end(memory, kHighMemoryStart) - kHighMemoryStart) / KiB));
-    store_le<u32>(info, kInfoCmdline, kMultibootCmdlineAddress);
+    store_le<u32>(info, kInfoCmdline, static_cast<u32>(area.cmdline()));
     store_le<u32>(info, kInfoModsCount, static_cast<u32>(modules.size()));
-    store_le<u32>(info, kInfoModsAddr, kMultibootModulesAddress);
+    store_le<u32>(info, kInfoModsAddr, static_cast<u32>(area.modules()));
     store_le<u32>(info, kInfoMmapLength, static_cast<u32>(mmap_length));
-    store_le<u32>(info, kInfoMmapAddr, kMultibootMmapAddress);
-    store_le<u32>(info, kInfoLoaderName, kMultibootLoaderNameAddress);
-    TRY(memory.write(GuestAddress(kMultibootInfoAddress), info));
+    store_le<u32>(info, kInfoMmapAddr, static_cast<u32>(area.mmap()));
+    store_le<u32>(info, kInfoLoaderName, static_cast<u32>(area.loader_name()));
+    TRY(memory.write(GuestAddress(area.info()), info));
 
-    TRY(write_string(memory, kMultibootLoaderNameAddress, kLoaderName));
-    TRY(write_string(memory, kMultibootCmdlineAddress, cmdline));
+    TRY(write_guest_string(memory, area.loader_name(), kLoaderName));
+    TRY(write_guest_string(memory, area.cmdline(), cmdline));
 
     std::vector<u8> mmap_bytes(mmap_length);
-    for (std::size_t i = 0; i < map.size(); ++i) {
+    for (std::size_t i = 0; i < map.size(); ++i)
         store_le<u32>(mmap_bytes, i * kMmapEntrySize, kMmapSizeField);
-        store_le<u64>(mmap_bytes, i * kMmapEntrySize + 4, map[i].base);
-        store_le<u64>(mmap_bytes, i * kMmapEntrySize + 12, map[i].length);
-        store_le<u32>(mmap_bytes, i * kMmapEntrySize + 20, map[i].type);
-    }
-    TRY(memory.write(GuestAddress(kMultibootMmapAddress), mmap_bytes));
+    store_memory_map(mmap_bytes, 4, kMmapEntrySize, map);
+    TRY(memory.write(GuestAddress(area.mmap()), mmap_bytes));
 
     std::vector<u8> module_list(modules.size() * kModuleEntrySize);
-    u64 string_cursor = kMultibootStringsAddress;
+    u64 string_cursor = area.strings();
     for (std::size_t i = 0; i < modules.size(); ++i) {
         const auto& m = modules[i];
         TRY(memory.write(GuestAddress(module_starts[i]), m.data));
-        TRY(write_string(memory, string_cursor, m.string));
+        TRY(write_guest_string(memory, string_cursor, m.string));
         // All three fit in 32 bits: checked against 4 GiB and the info area above.
         store_le<u32>(module_list, i * kModuleEntrySize, static_cast<u32>(module_starts[i]));
         store_le<u32>(module_list, i * kModuleEntrySize + 4,
@@ -287,8 +230,8 @@ Result<u64> write_multiboot_info(const GuestMemory& memory, u64 kernel_end, std:
         store_le<u32>(module_list, i * kModuleEntrySize + 8, static_cast<u32>(string_cursor));
         string_cursor += m.string.size() + 1;
     }
-    TRY(memory.write(GuestAddress(kMultibootModulesAddress), module_list));
-    return kMultibootInfoAddress;
+    TRY(memory.write(GuestAddress(area.modules()), module_list));
+    return area.info();
 }
 
 } // namespace kite::boot

@@ -2,6 +2,8 @@
 
 #include "base/error.h"
 #include "boot/load_segment.h"
+#include "boot/x86_layout.h"
+#include "boot/x86_memory_map.h"
 #include "memory/guest_memory.h"
 
 #include <optional>
@@ -27,9 +29,6 @@ constexpr u32 kMultibootInfoCmdline = 1u << 2;
 constexpr u32 kMultibootInfoModules = 1u << 3;
 constexpr u32 kMultibootInfoMmap = 1u << 6;
 constexpr u32 kMultibootInfoLoaderName = 1u << 9;
-
-constexpr u32 kMultibootMemoryAvailable = 1;
-constexpr u32 kMultibootMemoryReserved = 2;
 
 struct MultibootHeader {
     u64 offset{0}; // file offset of the magic
@@ -68,10 +67,12 @@ struct MultibootModule {
 };
 
 // Copies modules into RAM page-aligned from max(kernel_end, 1 MiB) and writes
-// the information structure and everything it points to into the info area.
+// the information structure and everything it points to into the info area
+// of `area`; the memory map is build_x86_memory_map(memory, extra_memory).
 // Every limit (cmdline length, module count, RAM, 4 GiB) is checked before the
 // first byte is written. Returns the info structure's guest address (for EBX).
-Result<u64> write_multiboot_info(const GuestMemory& memory, u64 kernel_end, std::string_view cmdline,
-                                 std::span<const MultibootModule> modules);
+Result<u64> write_multiboot_info(const GuestMemory& memory, const BootArea& area, u64 kernel_end,
+                                 std::string_view cmdline, std::span<const MultibootModule> modules,
+                                 std::span<const MemoryMapEntry> extra_memory = {});
 
 } // namespace kite::boot

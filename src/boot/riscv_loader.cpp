@@ -39,7 +39,7 @@ Result<RiscvElfImage> load_riscv_elf(const GuestMemory& memory, std::span<const 
     loaded.entry = elf.physical_entry;
     loaded.tohost = TRY(physical_symbol(file, elf, "tohost"));
     loaded.fromhost = TRY(physical_symbol(file, elf, "fromhost"));
-    TRY(load_segments(memory, elf.segments, {}));
+    TRY(load_segments(memory, elf.segments));
     loaded.start = elf.segments.front().address;
     for (const auto& seg : elf.segments)
         loaded.start = std::min(loaded.start, seg.address);

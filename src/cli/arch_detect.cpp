@@ -49,6 +49,9 @@ std::optional<std::string> detect_kernel_arch(const std::string& path) {
     }
     if (head.size() >= 64 && std::memcmp(head.data() + 56, "RSC\x05", 4) == 0)
         return "riscv64";
+    // A Linux x86 bzImage: the setup header's "HdrS" at 0x202.
+    if (head.size() >= 0x206 && std::memcmp(head.data() + 0x202, "HdrS", 4) == 0)
+        return "x86_64";
     for (std::size_t off = 0; off + 4 <= head.size(); off += 4) {
         if (read_le<u32>(head, off) == kMultibootMagic)
             return "x86_64";

@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     run_cmd->add_option("--kernel", options.kernel,
                         "Kernel image (ELF or Multiboot); default: the demo guest");
-    run_cmd->add_option("--initrd", options.initrd, "Initial ramdisk (a Multiboot module on x86)");
+    run_cmd->add_option("--initrd", options.initrd, "Initial ramdisk (x86: the Linux or PVH initrd, or a Multiboot module)");
     run_cmd->add_option("--cmdline", options.cmdline, "Kernel command line");
     run_cmd->add_option("--firmware", options.firmware, "Firmware image, or none");
     run_cmd->add_option("--disk", options.disks,

@@ -2,8 +2,10 @@
 // either load or fail with an error; crashes, sanitizer reports and broken
 // invariants (checked below) are bugs.
 //
-// The first input byte picks the boot configuration so Multiboot info
-// building (cmdline, modules) is exercised too; the rest is the image.
+// The first input byte picks the boot configuration so Multiboot, PVH and
+// Linux boot structures (cmdline, modules, board memory ranges) are exercised
+// too; the rest is the image: Multiboot, ELF (PVH with a Xen note) or a Linux
+// bzImage (seed with a file whose bytes 0x202.. are "HdrS").
 
 #include "boot/x86_layout.h"
 #include "boot/x86_loader.h"
@@ -15,7 +17,8 @@
 
 namespace {
 
-constexpr kite::u64 kRamSize = 4 * kite::MiB;
+// Room for a bzImage at its usual 16 MiB with a few MiB of init_size.
+constexpr kite::u64 kRamSize = 32 * kite::MiB;
 
 const kite::GuestMemory& guest_memory() {
     static kite::GuestMemory memory = [] {
@@ -41,6 +44,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (selector & 0x2)
         config.modules.push_back(
             {"initrd", std::vector<kite::u8>(static_cast<std::size_t>(selector) << 10, 0x5a)});
+    if (selector & 0x4)
+        config.modules.push_back({"second", std::vector<kite::u8>(16, 0xa5)});
+    if (selector & 0x8) {
+        config.extra_memory.push_back({kRamSize - 64 * kite::KiB, 64 * kite::KiB, kite::boot::kMemoryAcpi});
+        config.acpi_rsdp = kRamSize - 64 * kite::KiB;
+    }
 
     auto loaded = kite::boot::load_x86_kernel(guest_memory(), image, config);
     if (!loaded) {
@@ -51,7 +60,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // A successful load must describe something that is really in guest RAM.
     const auto& entry = loaded->entry;
     if (loaded->format.empty() || loaded->kernel_end > kRamSize || entry.rip >= kRamSize ||
-        entry.gdt_base != kite::boot::kBootGdtAddress || entry.rsp != kite::boot::kBootStackPointer)
+        entry.gdt_base != loaded->boot_area + kite::boot::kBootGdtOffset ||
+        loaded->boot_area + kite::boot::kBootAreaSize > kite::boot::kLowMemoryEnd ||
+        entry.rsp > kite::boot::kLowMemoryEnd || (loaded->initrd && *loaded->initrd >= kRamSize))
         std::abort();
     return 0;
 }

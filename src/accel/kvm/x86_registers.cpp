@@ -39,8 +39,10 @@ void apply_entry_state(const accel::X86EntryState& state, kvm_regs& regs, kvm_sr
         sregs.cs.base = static_cast<u64>(state.real_mode_cs) << 4;
         return;
     case accel::X86EntryMode::Protected32: {
-        sregs.cs = flat_segment(accel::kBootCodeSelector32, kCodeExecReadAccessed, false);
-        kvm_segment data = flat_segment(accel::kBootDataSelector, kDataReadWriteAccessed, false);
+        sregs.cs = flat_segment(state.code_selector.value_or(accel::kBootCodeSelector32),
+                                kCodeExecReadAccessed, false);
+        kvm_segment data = flat_segment(state.data_selector.value_or(accel::kBootDataSelector),
+                                        kDataReadWriteAccessed, false);
         sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data;
         sregs.cr0 = kCr0Pe | kCr0Et;
         sregs.cr4 = 0;
@@ -48,8 +50,10 @@ void apply_entry_state(const accel::X86EntryState& state, kvm_regs& regs, kvm_sr
         break;
     }
     case accel::X86EntryMode::Long64: {
-        sregs.cs = flat_segment(accel::kBootCodeSelector64, kCodeExecReadAccessed, true);
-        kvm_segment data = flat_segment(accel::kBootDataSelector, kDataReadWriteAccessed, false);
+        sregs.cs = flat_segment(state.code_selector.value_or(accel::kBootCodeSelector64),
+                                kCodeExecReadAccessed, true);
+        kvm_segment data = flat_segment(state.data_selector.value_or(accel::kBootDataSelector),
+                                        kDataReadWriteAccessed, false);
         sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data;
         sregs.cr0 = kCr0Pe | kCr0Mp | kCr0Et | kCr0Ne | kCr0Wp | kCr0Pg;
         sregs.cr3 = state.page_table_base;

@@ -87,13 +87,19 @@ MachineResult<int> run_pc(const PcConfig& config) {
         boot_config.modules.push_back({*config.initrd_path, std::move(data)});
     }
 
-    // The kernel is loaded before KVM is opened, so a bad kernel is a usage
-    // error (status 2) whether or not the host has KVM.
+    // The kernel goes into RAM before KVM is opened, so a bad kernel or
+    // initrd is a usage error whatever the host's KVM can do. (The board
+    // passes no reserved ranges or RSDP yet: boot_config.extra_memory and
+    // acpi_rsdp are where ACPI tables will be announced.)
     GuestMemory memory = TRY_AS(ExitStatus::Usage, build_memory(config.memory));
     auto loaded = TRY_AS(ExitStatus::Usage, boot::load_x86_kernel(memory, kernel, boot_config));
-    log::info("loaded {} kernel, entry {:#x}", loaded.format, loaded.entry.rip);
+    log::info("loaded {} kernel, entry {:#x}, boot structures at {:#x}", loaded.format, loaded.entry.rip,
+              loaded.boot_area);
+    if (loaded.initrd)
+        log::info("initrd at {:#x}", *loaded.initrd);
     kernel.clear();
     kernel.shrink_to_fit();
+    boot_config.modules.clear();
 
     auto kvm = TRY(open_kvm(config.kvm_device));
     if (config.cpus > kvm->capabilities().max_vcpus)

@@ -238,7 +238,7 @@ std::vector<MultibootModule> no_modules() {
 
 TEST(MultibootInfo, DescribesMemoryCmdlineAndLoaderName) {
     auto memory = make_memory();
-    auto info = write_multiboot_info(memory, 0x200000, "console=ttyS0 quiet", no_modules());
+    auto info = write_multiboot_info(memory, BootArea{}, 0x200000, "console=ttyS0 quiet", no_modules());
     ASSERT_TRUE(info) << info.error().message();
     EXPECT_EQ(*info, 0x9000u);
     EXPECT_EQ(read32(memory, 0x9000), 0x24du); // MEM, CMDLINE, MODS, MMAP, BOOT_LOADER_NAME
@@ -252,7 +252,7 @@ TEST(MultibootInfo, DescribesMemoryCmdlineAndLoaderName) {
     // Memory map: usable low memory, the legacy hole, then RAM above 1 MiB.
     EXPECT_EQ(read32(memory, 0x902c), 3 * 24u);
     const u64 mmap = read32(memory, 0x9030);
-    EXPECT_EQ(mmap, kMultibootMmapAddress);
+    EXPECT_EQ(mmap, BootArea{}.mmap());
     const struct {
         u64 base, length;
         u32 type;
@@ -269,7 +269,7 @@ TEST(MultibootInfo, DescribesMemoryCmdlineAndLoaderName) {
 TEST(MultibootInfo, EmptyCmdlineIsAnEmptyString) {
     auto memory = make_memory();
     ASSERT_TRUE(memory.fill(GuestAddress(0x9000), 0xff, 0x7000));
-    ASSERT_TRUE(write_multiboot_info(memory, 0x200000, "", no_modules()));
+    ASSERT_TRUE(write_multiboot_info(memory, BootArea{}, 0x200000, "", no_modules()));
     EXPECT_EQ(read_cstring(memory, read32(memory, 0x9010)), "");
     EXPECT_EQ(read32(memory, 0x9000) & 0x4, 0x4u);
 }
@@ -279,10 +279,10 @@ TEST(MultibootInfo, PlacesModulesPageAlignedAfterTheKernel) {
     const auto initrd = pattern(0x2345, 5);
     const auto extra = pattern(0x10, 6);
     const std::vector<MultibootModule> modules = {{"initrd.img root=/dev/ram", initrd}, {"extra", extra}};
-    ASSERT_TRUE(write_multiboot_info(memory, 0x202001, "", modules));
+    ASSERT_TRUE(write_multiboot_info(memory, BootArea{}, 0x202001, "", modules));
     EXPECT_EQ(read32(memory, 0x9014), 2u);
     const u64 list = read32(memory, 0x9018);
-    EXPECT_EQ(list, kMultibootModulesAddress);
+    EXPECT_EQ(list, BootArea{}.modules());
 
     EXPECT_EQ(read32(memory, list + 0), 0x203000u);
     EXPECT_EQ(read32(memory, list + 4), 0x203000u + 0x2345);
@@ -300,15 +300,15 @@ TEST(MultibootInfo, ModulesOfALowKernelStartAt1MiB) {
     auto memory = make_memory();
     const auto data = pattern(0x100, 1);
     const std::vector<MultibootModule> modules = {{"m", data}};
-    ASSERT_TRUE(write_multiboot_info(memory, 0x20000, "", modules));
-    EXPECT_EQ(read32(memory, kMultibootModulesAddress), 0x100000u);
+    ASSERT_TRUE(write_multiboot_info(memory, BootArea{}, 0x20000, "", modules));
+    EXPECT_EQ(read32(memory, BootArea{}.modules()), 0x100000u);
 }
 
 TEST(MultibootInfo, RejectsModuleTooBigForRam) {
     auto memory = make_memory(4 * MiB);
     const std::vector<u8> big(3 * MiB, 1);
     const std::vector<MultibootModule> modules = {{"big.img", big}};
-    EXPECT_TRUE(fails_with(write_multiboot_info(memory, 0x180000, "", modules),
+    EXPECT_TRUE(fails_with(write_multiboot_info(memory, BootArea{}, 0x180000, "", modules),
                            "module big.img does not fit in guest RAM"));
     // Nothing was written.
     EXPECT_EQ(read32(memory, 0x9000), 0u);
@@ -318,40 +318,42 @@ TEST(MultibootInfo, RejectsModulePast4GiB) {
     auto memory = make_memory();
     const std::vector<u8> small(16, 1);
     const std::vector<MultibootModule> modules = {{"m", small}};
-    EXPECT_TRUE(fails_with(write_multiboot_info(memory, 0xfffffff8, "", modules), "4 GiB"));
-    EXPECT_TRUE(fails_with(write_multiboot_info(memory, ~u64{0} - 4, "", modules), "4 GiB"));
+    EXPECT_TRUE(fails_with(write_multiboot_info(memory, BootArea{}, 0xfffffff8, "", modules), "4 GiB"));
+    EXPECT_TRUE(fails_with(write_multiboot_info(memory, BootArea{}, ~u64{0} - 4, "", modules), "4 GiB"));
 }
 
 TEST(MultibootInfo, RejectsTooLongCmdline) {
     auto memory = make_memory();
     const std::string ok(4095, 'x');
-    ASSERT_TRUE(write_multiboot_info(memory, 0x200000, ok, no_modules()));
-    EXPECT_EQ(read_cstring(memory, kMultibootCmdlineAddress), ok);
+    ASSERT_TRUE(write_multiboot_info(memory, BootArea{}, 0x200000, ok, no_modules()));
+    EXPECT_EQ(read_cstring(memory, BootArea{}.cmdline()), ok);
     const std::string too_long(4096, 'x');
-    EXPECT_TRUE(fails_with(write_multiboot_info(memory, 0x200000, too_long, no_modules()),
+    EXPECT_TRUE(fails_with(write_multiboot_info(memory, BootArea{}, 0x200000, too_long, no_modules()),
                            "kernel command line is too long"));
 }
 
 TEST(MultibootInfo, RejectsNulInStrings) {
     auto memory = make_memory();
-    EXPECT_TRUE(
-        fails_with(write_multiboot_info(memory, 0x200000, std::string("a\0b", 3), no_modules()), "NUL"));
+    EXPECT_TRUE(fails_with(
+        write_multiboot_info(memory, BootArea{}, 0x200000, std::string("a\0b", 3), no_modules()), "NUL"));
     const std::vector<MultibootModule> modules = {{std::string_view("a\0b", 3), {}}};
-    EXPECT_TRUE(fails_with(write_multiboot_info(memory, 0x200000, "", modules), "NUL"));
+    EXPECT_TRUE(fails_with(write_multiboot_info(memory, BootArea{}, 0x200000, "", modules), "NUL"));
 }
 
 TEST(MultibootInfo, RejectsTooManyModulesOrNames) {
     auto memory = make_memory();
     const std::vector<MultibootModule> many(129, MultibootModule{"m", {}});
-    EXPECT_TRUE(fails_with(write_multiboot_info(memory, 0x200000, "", many), "too many modules"));
+    EXPECT_TRUE(fails_with(write_multiboot_info(memory, BootArea{}, 0x200000, "", many), "too many modules"));
     const std::string long_name(0x3000, 'n');
     const std::vector<MultibootModule> named(2, MultibootModule{long_name, {}});
-    EXPECT_TRUE(fails_with(write_multiboot_info(memory, 0x200000, "", named), "module names are too long"));
+    EXPECT_TRUE(fails_with(write_multiboot_info(memory, BootArea{}, 0x200000, "", named),
+                           "module names are too long"));
 }
 
 TEST(MultibootInfo, RejectsRamThatDoesNotCoverTheInfoArea) {
     auto memory = make_memory(0xc000);
-    EXPECT_TRUE(fails_with(write_multiboot_info(memory, 0x200000, "", no_modules()), "info area"));
+    EXPECT_TRUE(
+        fails_with(write_multiboot_info(memory, BootArea{}, 0x200000, "", no_modules()), "info area"));
 }
 
 TEST(MultibootInfo, MemoryMapFollowsGuestRegions) {
@@ -359,7 +361,7 @@ TEST(MultibootInfo, MemoryMapFollowsGuestRegions) {
     ASSERT_TRUE(memory.add_region(GuestAddress(0), 2 * MiB));
     ASSERT_TRUE(memory.add_region(GuestAddress(2 * MiB), 6 * MiB)); // adjacent: merged
     ASSERT_TRUE(memory.add_region(GuestAddress(4 * GiB), 16 * MiB));
-    ASSERT_TRUE(write_multiboot_info(memory, 0x200000, "", no_modules()));
+    ASSERT_TRUE(write_multiboot_info(memory, BootArea{}, 0x200000, "", no_modules()));
     EXPECT_EQ(read32(memory, 0x9004), 639u);
     EXPECT_EQ(read32(memory, 0x9008), 7 * MiB / KiB); // contiguous RAM from 1 MiB only
     ASSERT_EQ(read32(memory, 0x902c), 4 * 24u);
@@ -373,11 +375,11 @@ TEST(MultibootInfo, MemoryMapFollowsGuestRegions) {
 
 TEST(MultibootInfo, SmallLowRamShrinksMemLower) {
     auto memory = make_memory(0x40000); // 256 KiB, nothing above 1 MiB
-    ASSERT_TRUE(write_multiboot_info(memory, 0x20000, "", no_modules()));
+    ASSERT_TRUE(write_multiboot_info(memory, BootArea{}, 0x20000, "", no_modules()));
     EXPECT_EQ(read32(memory, 0x9004), 256u);
     EXPECT_EQ(read32(memory, 0x9008), 0u);
     ASSERT_EQ(read32(memory, 0x902c), 2 * 24u);
-    EXPECT_EQ(read64(memory, kMultibootMmapAddress + 12), 0x40000u);
+    EXPECT_EQ(read64(memory, BootArea{}.mmap() + 12), 0x40000u);
 }
 
 } // namespace

@@ -324,6 +324,73 @@ inline std::vector<u8> aout_image(const AddressFields& fields = aout_fields(), u
     return f;
 }
 
+// A minimal Linux bzImage: a boot sector with the setup header, setup
+// sectors, then `kernel_size` bytes of "protected-mode kernel" (a pattern).
+struct BzSpec {
+    u16 version{0x020f};
+    u8 setup_sects{4};
+    u8 loadflags{0x01};  // LOADED_HIGH
+    u16 xloadflags{0x3}; // XLF_KERNEL_64 | XLF_CAN_BE_LOADED_ABOVE_4G
+    u32 initrd_addr_max{0x7fffffff};
+    u32 kernel_alignment{0x200000};
+    u8 relocatable{1};
+    u32 cmdline_size{2047};
+    u64 pref_address{0x1000000};
+    u32 init_size{0x800000};
+    std::size_t kernel_size{0x4000};
+    u8 jump{0x6a}; // the header then ends at 0x202 + 0x6a = 0x26c
+};
+
+inline std::vector<u8> build_bzimage(const BzSpec& spec = {}) {
+    const std::size_t setup = ((spec.setup_sects ? spec.setup_sects : 4u) + 1u) * 512u;
+    std::vector<u8> f = pattern(setup + spec.kernel_size, 0x42);
+    std::fill(f.begin() + 0x1f1, f.begin() + 0x290, 0);
+    f[0x1f1] = spec.setup_sects;
+    put32(f, 0x1f4, static_cast<u32>(spec.kernel_size / 16)); // syssize
+    put16(f, 0x1fe, 0xaa55);
+    f[0x200] = 0xeb;
+    f[0x201] = spec.jump;
+    put_bytes(f, 0x202, {'H', 'd', 'r', 'S'});
+    put16(f, 0x206, spec.version);
+    f[0x211] = spec.loadflags;
+    put32(f, 0x214, 0x100000); // code32_start as built
+    put16(f, 0x224, 0x5be0);   // heap_end_ptr as built
+    put32(f, 0x22c, spec.initrd_addr_max);
+    put32(f, 0x230, spec.kernel_alignment);
+    f[0x234] = spec.relocatable;
+    f[0x235] = 21; // min_alignment
+    put16(f, 0x236, spec.xloadflags);
+    put32(f, 0x238, spec.cmdline_size);
+    put64(f, 0x258, spec.pref_address);
+    put32(f, 0x260, spec.init_size);
+    return f;
+}
+
+// A PT_NOTE segment holding one note.
+inline TestSegment note_segment(const std::string& name, u32 type, const std::vector<u8>& desc) {
+    std::vector<u8> n;
+    put32(n, 0, static_cast<u32>(name.size() + 1));
+    put32(n, 4, static_cast<u32>(desc.size()));
+    put32(n, 8, type);
+    std::vector<u8> padded_name(name.begin(), name.end());
+    padded_name.resize((name.size() + 1 + 3) & ~std::size_t{3}, 0);
+    put_bytes(n, 12, padded_name);
+    std::vector<u8> padded_desc = desc;
+    padded_desc.resize((desc.size() + 3) & ~std::size_t{3}, 0);
+    put_bytes(n, 12 + padded_name.size(), padded_desc);
+    TestSegment seg;
+    seg.bytes = n;
+    seg.type = kPtNote;
+    return seg;
+}
+
+inline std::vector<u8> le_bytes(u64 value, std::size_t size) {
+    std::vector<u8> b(size);
+    for (std::size_t i = 0; i < size; ++i)
+        b[i] = static_cast<u8>(value >> (8 * i));
+    return b;
+}
+
 inline GuestMemory make_memory(u64 size = 64 * MiB) {
     GuestMemory memory;
     auto r = memory.add_region(GuestAddress(0), size);

@@ -74,11 +74,11 @@ TEST(X86Loader, RejectsElf64EntryAboveTheIdentityMap) {
 TEST(X86Loader, PlainElfRejectsCmdlineAndModules) {
     auto memory = make_memory();
     EXPECT_TRUE(fails_with(load(memory, build_elf(simple_elf32()), {"quiet", {}}),
-                           "--cmdline/--initrd need a Multiboot kernel"));
+                           "--cmdline/--initrd need a Multiboot, PVH or Linux kernel"));
     X86BootConfig config;
     config.modules.push_back({"initrd", {1, 2, 3}});
     EXPECT_TRUE(fails_with(load(memory, build_elf(simple_elf64()), config),
-                           "--cmdline/--initrd need a Multiboot kernel"));
+                           "--cmdline/--initrd need a Multiboot, PVH or Linux kernel"));
     // Nothing was loaded.
     EXPECT_EQ(read_guest(memory, 0x100000, 4), std::vector<u8>(4, 0));
 }
@@ -134,12 +134,48 @@ TEST(X86Loader, LoadsMultibootAoutKludge) {
     EXPECT_EQ(read32(memory, 0x9014), 0u);
 }
 
-TEST(X86Loader, MultibootKludgeOverlappingTheBootAreaFails) {
+TEST(X86Loader, LowMultibootKludgeMovesTheBootArea) {
+    // Like kvm-unit-tests' realmode.flat: loaded at 0x8000, where the boot
+    // area would be by default.
     auto memory = make_memory();
     const u32 load = 0x8000;
-    const auto image = aout_image({load + 0x40, load, 0, 0, load + 0x100});
-    EXPECT_TRUE(fails_with(load_x86_kernel(memory, image, {}), "segment at 0x8000"));
-    EXPECT_TRUE(fails_with(load_x86_kernel(memory, image, {}), "boot area"));
+    auto image = aout_image({load + 0x40, load, 0, load + 0x4000, load + 0x100});
+    auto loaded = load_x86_kernel(memory, image, {"quiet", {}});
+    ASSERT_TRUE(loaded) << loaded.error().message();
+    EXPECT_EQ(loaded->format, "multiboot-aout");
+    EXPECT_EQ(loaded->kernel_end, 0xc000u);
+    // The boot area is the first free one above the kernel; the stack stays.
+    EXPECT_EQ(loaded->boot_area, 0xc000u);
+    const auto& e = loaded->entry;
+    EXPECT_EQ(e.rip, 0x8100u);
+    EXPECT_EQ(e.rsp, 0x80000u);
+    EXPECT_EQ(e.gdt_base, 0xc000u);
+    EXPECT_EQ(e.rbx, 0x14000u);
+    EXPECT_EQ(read64(memory, 0xc008), 0x00cf9b000000ffffu);
+    EXPECT_EQ(read_cstring(memory, read32(memory, 0x14010)), "quiet");
+    // The whole image is there, untouched by boot structures.
+    EXPECT_EQ(read_guest(memory, load, kAoutFileSize), image);
+    EXPECT_EQ(read_guest(memory, load + kAoutFileSize, 0x4000 - kAoutFileSize),
+              std::vector<u8>(0x4000 - kAoutFileSize, 0));
+}
+
+TEST(X86Loader, Elf64OverTheDefaultStackMovesIt) {
+    auto memory = make_memory();
+    ElfSpec spec;
+    spec.is64 = true;
+    spec.entry = 0x10000;
+    spec.segments.push_back({0x10000, pattern(0x100, 1), 0x70000}); // up to 0x80000
+    auto loaded = load(memory, build_elf(spec));
+    ASSERT_TRUE(loaded) << loaded.error().message();
+    EXPECT_EQ(loaded->boot_area, 0x1000u);
+    EXPECT_EQ(loaded->entry.rsp, 0x90000u); // the first free 64 KiB: right above the kernel
+    EXPECT_EQ(loaded->entry.page_table_base, 0x2000u);
+}
+
+TEST(X86Loader, KernelFillingLowMemoryLeavesNoRoomForTheBootArea) {
+    auto memory = make_memory();
+    const auto image = aout_image({0x1000 + 0x40, 0x1000, 0, 0x9f000, 0x1100});
+    EXPECT_TRUE(fails_with(load_x86_kernel(memory, image, {}), "no room for the boot structures"));
 }
 
 TEST(X86Loader, MultibootModuleTooBigFailsBeforeWritingTheKernel) {
@@ -183,19 +219,10 @@ TEST(X86Loader, RejectsTruncatedElf) {
     EXPECT_TRUE(fails_with(load(memory, image), "outside the file"));
 }
 
-TEST(X86Loader, RejectsLinuxBzImage) {
-    auto memory = make_memory();
-    std::vector<u8> image(0x1000, 0);
-    image[0x1fe] = 0x55;
-    image[0x1ff] = 0xaa;
-    put_bytes(image, 0x202, {'H', 'd', 'r', 'S'});
-    EXPECT_TRUE(fails_with(load(memory, image), "Linux bzImage kernels are not supported on x86 yet"));
-}
-
 TEST(X86Loader, RejectsGarbage) {
     auto memory = make_memory();
     EXPECT_TRUE(fails_with(load(memory, pattern(0x3000, 42)),
-                           "unrecognized kernel format (expected an ELF or Multiboot image)"));
+                           "unrecognized kernel format (expected an ELF, Multiboot or Linux bzImage image)"));
     EXPECT_TRUE(fails_with(load(memory, {0}), "unrecognized kernel format"));
 }
 
@@ -210,9 +237,20 @@ TEST(X86Loader, RejectsKernelsThatDoNotFitInRam) {
 TEST(X86Loader, SurvivesRandomMutations) {
     auto memory = make_memory(4 * MiB);
     std::mt19937 rng(1234);
+    BzSpec small_bz;
+    small_bz.pref_address = 0x100000;
+    small_bz.init_size = 0x100000;
+    ElfSpec pvh;
+    pvh.is64 = true;
+    pvh.entry = 0x100000;
+    pvh.segments.push_back({0x100000, pattern(0x100, 1)});
+    pvh.segments.push_back(note_segment("Xen", 18, le_bytes(0x100010, 8)));
     const std::vector<std::vector<u8>> seeds = {build_elf(simple_elf32()), build_elf(simple_elf64()),
-                                                multiboot_elf(), aout_image()};
-    const std::size_t important[] = {4, 5, 6, 16, 18, 24, 28, 32, 42, 44, 52, 54, 56, 0x40, 0x44, 0x48};
+                                                multiboot_elf(),           aout_image(),
+                                                build_bzimage(small_bz),   build_elf(pvh)};
+    const std::size_t important[] = {4,     5,     6,     16,    18,    24,    28,    32,    42,    44,
+                                     52,    54,    56,    0x40,  0x44,  0x48,  0x1f1, 0x1f4, 0x201, 0x206,
+                                     0x211, 0x22c, 0x230, 0x234, 0x236, 0x238, 0x258, 0x260, 0x1000};
     int ok = 0;
     for (int iter = 0; iter < 4000; ++iter) {
         auto image = seeds[iter % seeds.size()];
@@ -220,7 +258,7 @@ TEST(X86Loader, SurvivesRandomMutations) {
         for (int f = 0; f < flips; ++f) {
             // Bias mutations toward header fields and program headers.
             std::size_t pos =
-                (rng() % 2) ? important[rng() % std::size(important)] + rng() % 8 : rng() % 0x200;
+                (rng() % 2) ? important[rng() % std::size(important)] + rng() % 8 : rng() % 0x300;
             if (pos < image.size())
                 image[pos] = static_cast<u8>(rng());
         }

@@ -47,6 +47,24 @@ TEST(EntryState, Long64EnablesPagingPaeAndLongMode) {
     EXPECT_EQ(sregs.efer & (kvm::kEferLme | kvm::kEferLma), kvm::kEferLme | kvm::kEferLma);
 }
 
+TEST(EntryState, Long64TakesTheProtocolsSelectors) {
+    // The Linux 64-bit boot protocol: CS = __BOOT_CS 0x10, DS/ES/SS = __BOOT_DS 0x18.
+    accel::X86EntryState st;
+    st.mode = accel::X86EntryMode::Long64;
+    st.code_selector = 0x10;
+    st.data_selector = 0x18;
+    kvm_regs regs{};
+    kvm_sregs sregs{};
+    kvm::apply_entry_state(st, regs, sregs);
+    EXPECT_EQ(sregs.cs.selector, 0x10);
+    EXPECT_EQ(sregs.cs.l, 1);
+    EXPECT_EQ(sregs.ds.selector, 0x18);
+    EXPECT_EQ(sregs.es.selector, 0x18);
+    EXPECT_EQ(sregs.ss.selector, 0x18);
+    EXPECT_EQ(sregs.ss.db, 1);
+    EXPECT_EQ(regs.rflags & 0x200, 0u); // interrupts off
+}
+
 TEST(EntryState, Real16SetsCsBaseFromSelector) {
     accel::X86EntryState st;
     st.mode = accel::X86EntryMode::Real16;
