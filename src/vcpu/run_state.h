@@ -1,7 +1,9 @@
 #pragma once
 
+#include "base/types.h"
 #include "event/event_loop.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <string>
@@ -19,6 +21,13 @@ enum class ExitStatus : int {
 
 constexpr int to_int(ExitStatus s) {
     return static_cast<int>(s);
+}
+
+// The exit status for a failure code a guest reports (SiFive test device,
+// HTIF): the code clamped to 1..255, because a process exit status has 8 bits
+// and a failure must never read as success (code 0, 256, ...).
+constexpr int guest_failure_status(u64 code) {
+    return static_cast<int>(std::clamp<u64>(code, 1, 255));
 }
 
 // Shared by vCPU threads, devices and the main loop: the first stop request

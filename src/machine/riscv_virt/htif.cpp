@@ -1,6 +1,7 @@
 #include "machine/riscv_virt/htif.h"
 
 #include "base/log.h"
+#include "vcpu/run_state.h"
 
 namespace kite::machine {
 namespace {
@@ -28,7 +29,7 @@ std::optional<int> Htif::poll() {
     (void)m_memory.write_obj<u64>(GuestAddress(m_tohost), 0);
 
     if (device == 0 && command == 0 && (payload & 1))
-        return payload == 1 ? 0 : static_cast<int>(payload >> 1);
+        return payload == 1 ? 0 : guest_failure_status(payload >> 1);
     if (device == 1 && command == 1) {
         u8 byte = static_cast<u8>(payload);
         m_console.write(std::span<const u8>(&byte, 1));

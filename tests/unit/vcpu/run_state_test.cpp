@@ -15,3 +15,12 @@ TEST(RunState, FirstStopRequestWins) {
     EXPECT_EQ(s.status(), 85);
     EXPECT_EQ(s.reason(), "debug exit");
 }
+
+TEST(RunState, GuestFailureStatusIsNeverSuccess) {
+    EXPECT_EQ(guest_failure_status(42), 42);
+    EXPECT_EQ(guest_failure_status(255), 255);
+    EXPECT_EQ(guest_failure_status(0), 1);
+    EXPECT_EQ(guest_failure_status(256), 255);
+    EXPECT_EQ(guest_failure_status(0xFFFF), 255);
+    EXPECT_EQ(guest_failure_status(~0ull), 255);
+}
