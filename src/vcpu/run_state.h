@@ -1,5 +1,6 @@
 #pragma once
 
+#include "base/types.h"
 #include "event/event_loop.h"
 
 #include <atomic>

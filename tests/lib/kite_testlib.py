@@ -232,8 +232,7 @@ class GuestShell:
         started = time.monotonic()
         self.proc = PtyProcess(argv)
         if not self.proc.read_until(b"kite-init: starting shell", boot_timeout):
-            self.kill()
-            fail(f"the guest did not reach its shell in {boot_timeout:.0f} s:\n{self.proc.text()[-4000:]}")
+            self.fail(f"the guest did not reach its shell in {boot_timeout:.0f} s:\n{self.proc.text()[-4000:]}")
         self.boot_s = time.monotonic() - started
         # Let the prompt settle, then turn echo off so outputs are clean.
         self.run("stty -echo", timeout=30)
@@ -255,13 +254,23 @@ class GuestShell:
                 out = m.group(1).decode(errors="replace").replace("\r", "")
                 status = int(m.group(2))
                 if check and status != 0:
-                    self.kill()
-                    fail(f"guest command failed ({status}): {command}\n{out}")
+                    self.fail(f"guest command failed ({status}): {command}\n{out}")
                 return status, out
             if not self.proc.pump(0.2) and self.exited():
                 break
-        self.kill()
-        fail(f"guest command did not finish in {timeout} s: {command}\n--- output ---\n{self.proc.text()[-4000:]}")
+        self.fail(f"guest command did not finish in {timeout} s: {command}\n--- output ---\n{self.proc.text()[-4000:]}")
+
+    def require_transport(self, path, transport, what):
+        """Fails the test (after killing the guest) unless the sysfs `path`
+        (a shell word, globs allowed, naming one device) resolves to a device
+        on the given virtio transport: under the PCI domain for `pci`, under a
+        virtio-mmio platform device for `mmio`. Returns the resolved path."""
+        status, devpath = self.run(f"readlink -f {path}")
+        devpath = devpath.strip()
+        expected = {"pci": "/pci0000:00/", "mmio": ".virtio_mmio/"}[transport]
+        if status != 0 or len(devpath.split()) != 1 or expected not in devpath:
+            self.fail(f"{what} is not a virtio-{transport} device: {path} -> {devpath!r} (status {status})")
+        return devpath
 
     def exited(self):
         done, _ = os.waitpid(self.proc.pid, os.WNOHANG)
@@ -269,10 +278,19 @@ class GuestShell:
             self.proc.pid = -1
         return done != 0
 
-    def poweroff(self, timeout=60):
-        """Powers the guest off; returns Kite's exit status."""
+    def poweroff(self, timeout=60, check=False):
+        """Powers the guest off; returns Kite's exit status (with check, fails
+        the test unless it is 0)."""
         self.proc.write(b"poweroff\r")
-        return self.proc.wait_exit(timeout)
+        rc = self.proc.wait_exit(timeout)
+        if check and rc != 0:
+            fail(f"kite exited {rc} after poweroff:\n{self.proc.text()[-3000:]}")
+        return rc
+
+    def fail(self, message):
+        """Kills the guest, then fails the test with `message`."""
+        self.kill()
+        fail(message)
 
     def kill(self, sig=9):
         try:

@@ -54,59 +54,43 @@ with tempfile.TemporaryDirectory() as tmp:
     second = subprocess.run([kite, "run", "--serial", "none", "--disk", f"path={rw}"],
                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     if second.returncode != 2 or "in use" not in second.stderr:
-        guest.kill()
-        fail(f"a second Kite on the same image: status {second.returncode}, stderr {second.stderr!r}")
+        guest.fail(f"a second Kite on the same image: status {second.returncode}, stderr {second.stderr!r}")
     # Which bus the disks sit on: virtio-pci devices appear under a PCI domain.
-    _, devpath = guest.run("readlink -f /sys/block/vda")
-    if transport == "pci" and "pci0000:00" not in devpath:
-        guest.kill()
-        fail(f"/dev/vda is not on the PCI bus: {devpath}")
-    if transport == "mmio" and "virtio_mmio" not in devpath:
-        guest.kill()
-        fail(f"/dev/vda is not a virtio-mmio device: {devpath}")
+    guest.require_transport("/sys/block/vda", transport, "/dev/vda")
     _, serial = guest.run("cat /sys/block/vda/serial")
     if "kite-rw" not in serial:
-        guest.kill()
-        fail(f"GET_ID: expected serial kite-rw, got {serial!r}")
+        guest.fail(f"GET_ID: expected serial kite-rw, got {serial!r}")
     _, ro_flag = guest.run("cat /sys/block/vdb/ro")
     if ro_flag.strip() != "1":
-        guest.kill()
-        fail(f"/dev/vdb should be read-only in the guest, /sys/block/vdb/ro says {ro_flag!r}")
+        guest.fail(f"/dev/vdb should be read-only in the guest, /sys/block/vdb/ro says {ro_flag!r}")
 
     guest.run("mount -t ext4 /dev/vda /mnt", check=True)
     _, text = guest.run("cat /mnt/hello.txt", check=True)
     if "hello from the host" not in text:
-        guest.kill()
-        fail(f"the guest read {text!r} from hello.txt")
+        guest.fail(f"the guest read {text!r} from hello.txt")
     guest.run("echo written-by-the-guest > /mnt/new.txt && sync", check=True)
     # Discard: ext4's free space (fstrim), then a whole raw disk (blkdiscard).
     guest.run("dd if=/dev/urandom of=/mnt/junk bs=64k count=16 2>/dev/null && sync && rm /mnt/junk && sync",
               check=True)
     status, out = guest.run("fstrim -v /mnt")
     if status != 0 or "trimmed" not in out:
-        guest.kill()
-        fail(f"fstrim failed ({status}): {out}")
+        guest.fail(f"fstrim failed ({status}): {out}")
     guest.run("umount /mnt", check=True)
     guest.run("blkdiscard /dev/vdc", check=True)
 
     guest.run("mkdir -p /ro && mount -t ext4 -o ro /dev/vdb /ro", check=True)
     _, text = guest.run("cat /ro/readme.txt", check=True)
     if "read-only disk" not in text:
-        guest.kill()
-        fail(f"the guest read {text!r} from the read-only disk")
+        guest.fail(f"the guest read {text!r} from the read-only disk")
     status, _ = guest.run("echo nope > /ro/x")
     if status == 0:
-        guest.kill()
-        fail("writing a file on the read-only disk succeeded")
+        guest.fail("writing a file on the read-only disk succeeded")
     status, _ = guest.run("dd if=/dev/zero of=/dev/vdb bs=512 count=1 2>/dev/null")
     if status == 0:
-        guest.kill()
-        fail("writing the read-only block device succeeded")
+        guest.fail("writing the read-only block device succeeded")
     guest.run("umount /ro", check=True)
 
-    rc = guest.poweroff()
-    if rc != 0:
-        fail(f"kite exited {rc} after poweroff:\n{guest.proc.text()[-3000:]}")
+    guest.poweroff(check=True)
 
     fsck = subprocess.run(["e2fsck", "-fn", rw], capture_output=True, text=True)
     if fsck.returncode != 0:

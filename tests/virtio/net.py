@@ -2,7 +2,9 @@
 """virtio-net with user networking (libslirp) and a real Linux guest: the
 guest gets 10.0.2.15 by DHCP, fetches a page from an HTTP server this test runs
 on the host's loopback (through slirp's gateway, 10.0.2.2), and the host
-fetches a page from busybox httpd in the guest through a hostfwd rule."""
+fetches a page from busybox httpd in the guest through a hostfwd rule; a UDP
+hostfwd carries a datagram from a host socket to busybox nc in the guest and
+its answer back. eth0 must sit on the transport --transport asks for."""
 import http.server
 import os
 import socket
@@ -45,28 +47,30 @@ with socket.socket() as taken:
     if r.returncode != 2 or "in use" not in r.stderr:
         fail(f"hostfwd from a busy port: status {r.returncode}, stderr {r.stderr!r}")
 
-with socket.socket() as s:  # a free port for the forward
+with socket.socket() as s:  # free ports for the forwards
     s.bind(("127.0.0.1", 0))
     fwd_port = s.getsockname()[1]
+with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+    s.bind(("127.0.0.1", 0))
+    udp_port = s.getsockname()[1]
 
 guest = GuestShell(kite, ["--serial", "stdio",
-                               "--net", f"user,hostfwd=tcp:127.0.0.1:{fwd_port}-:8080,transport={transport}"])
+                          "--net", f"user,hostfwd=tcp:127.0.0.1:{fwd_port}-:8080,"
+                                   f"hostfwd=udp:127.0.0.1:{udp_port}-:5555,transport={transport}"])
 # Host I/O has its own thread next to the vCPU's.
 threads = set()
 for tid in os.listdir(f"/proc/{guest.proc.pid}/task"):
     with open(f"/proc/{guest.proc.pid}/task/{tid}/comm") as f:
         threads.add(f.read().strip())
 if not {"kite-io", "kite-vcpu0"} <= threads:
-    guest.kill()
-    fail(f"expected threads kite-io and kite-vcpu0, found {sorted(threads)}")
+    guest.fail(f"expected threads kite-io and kite-vcpu0, found {sorted(threads)}")
+guest.require_transport("/sys/class/net/eth0/device", transport, "eth0")
 status, out = guest.run("udhcpc -i eth0 -n -q -t 5 -T 2", timeout=60)
 if status != 0 or "10.0.2.15" not in out:
-    guest.kill()
-    fail(f"DHCP failed ({status}):\n{out}")
+    guest.fail(f"DHCP failed ({status}):\n{out}")
 status, out = guest.run(f"wget -q -O - http://10.0.2.2:{host_port}/page", timeout=60)
 if status != 0 or PAGE.decode().strip() not in out:
-    guest.kill()
-    fail(f"the guest could not fetch from the host ({status}):\n{out}")
+    guest.fail(f"the guest could not fetch from the host ({status}):\n{out}")
 
 guest.run("httpd -p 8080 -h /var/www", check=True)
 body = None
@@ -77,11 +81,25 @@ while time.monotonic() < deadline and body is None:
     except OSError:
         time.sleep(0.5)
 if body is None or b"kite guest httpd" not in body:
-    guest.kill()
-    fail(f"the host could not fetch from the guest's httpd through hostfwd: {body!r}")
-rc = guest.poweroff()
+    guest.fail(f"the host could not fetch from the guest's httpd through hostfwd: {body!r}")
+
+# UDP through the forward: the guest's nc takes the host's datagram and
+# answers its sender, which slirp carries back to the host socket.
+guest.run("(echo pong-from-guest | nc -u -l -p 5555 > /tmp/udp.txt 2>&1 &)", check=True)
+reply = None
+with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+    udp.settimeout(0.5)
+    deadline = time.monotonic() + 20
+    while reply is None and time.monotonic() < deadline:
+        udp.sendto(b"ping-from-host\n", ("127.0.0.1", udp_port))  # again until nc listens
+        try:
+            reply = udp.recv(512)
+        except OSError:
+            pass
+_, received = guest.run("cat /tmp/udp.txt")
+if reply is None or b"pong-from-guest" not in reply or "ping-from-host" not in received:
+    guest.fail(f"UDP through hostfwd :{udp_port}: the host got {reply!r}, the guest got {received!r}")
+guest.poweroff(check=True)
 server.shutdown()
-if rc != 0:
-    fail(f"kite exited {rc} after poweroff")
 print(f"ok: DHCP gave 10.0.2.15; guest fetched from host :{host_port}; host fetched from guest httpd via "
-      f"hostfwd :{fwd_port} ({transport})")
+      f"hostfwd :{fwd_port}; a UDP datagram and its answer through hostfwd :{udp_port} ({transport})")

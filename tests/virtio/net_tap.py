@@ -2,7 +2,8 @@
 """virtio-net on a host tap device: Kite runs in a private network namespace
 (so nothing shows on the host) where a tap interface kt0 has 192.168.77.1 and
 a small HTTP server listens; the guest configures 192.168.77.2 on eth0, pings
-the host end and fetches a page over TCP (vnet headers, checksum offload)."""
+the host end and fetches a page over TCP (vnet headers, checksum offload).
+eth0 must sit on the transport --transport asks for."""
 import os
 import shlex
 import subprocess
@@ -10,7 +11,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from kite_testlib import GuestShell, fail, kite_and_transport, skip  # noqa: E402
+from kite_testlib import GuestShell, kite_and_transport, skip  # noqa: E402
 
 kite, transport = kite_and_transport()
 if not os.path.exists("/dev/net/tun"):
@@ -29,16 +30,13 @@ with tempfile.TemporaryDirectory() as tmp:
              f">/dev/null 2>&1 &) && exec \"$@\"")
     wrapper = ["/usr/bin/unshare", "-n", "--", "/bin/sh", "-c", setup, "sh"]
     guest = GuestShell(kite, ["--serial", "stdio", "--net", f"tap=kt0,transport={transport}"], wrapper=wrapper)
+    guest.require_transport("/sys/class/net/eth0/device", transport, "eth0")
     guest.run("ip addr add 192.168.77.2/24 dev eth0 && ip link set eth0 up", check=True)
     status, out = guest.run("ping -c 2 -W 5 192.168.77.1", timeout=30)
     if status != 0:
-        guest.kill()
-        fail(f"the guest cannot ping the tap's host end:\n{out}")
+        guest.fail(f"the guest cannot ping the tap's host end:\n{out}")
     status, out = guest.run("wget -q -T 10 -O - http://192.168.77.1:8000/hello.txt", timeout=40)
     if status != 0 or "hello over tap" not in out:
-        guest.kill()
-        fail(f"the guest cannot fetch over TCP through the tap ({status}):\n{out}")
-    rc = guest.poweroff()
-    if rc != 0:
-        fail(f"kite exited {rc}")
+        guest.fail(f"the guest cannot fetch over TCP through the tap ({status}):\n{out}")
+    guest.poweroff(check=True)
 print(f"ok: tap backend: ping and HTTP between the guest and the tap's host end ({transport})")

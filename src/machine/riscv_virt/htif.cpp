@@ -1,6 +1,7 @@
 #include "machine/riscv_virt/htif.h"
 
 #include "base/log.h"
+#include "vcpu/run_state.h"
 
 namespace kite::machine {
 namespace {

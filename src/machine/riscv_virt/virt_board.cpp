@@ -67,7 +67,8 @@ Result<void> attach_devices(Devices& d, const VirtConfig& config, const GuestMem
             state->request_stop(to_int(ExitStatus::Ok), "guest requested a reset");
             return;
         case devices::SifiveTestEvent::Kind::Fail:
-            state->request_stop(guest_failure_status(event.code), fmt::format("guest reported failure {}", event.code));
+            state->request_stop(guest_failure_status(event.code),
+                                fmt::format("guest reported failure {}", event.code));
             return;
         }
     });
