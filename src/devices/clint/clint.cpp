@@ -3,24 +3,13 @@
 #include "base/assert.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/le_bytes.h"
 
 #include <algorithm>
 
 namespace kite::devices {
 
 namespace {
-
-u64 load_le(std::span<const u8> data) {
-    u64 value = 0;
-    for (std::size_t i = 0; i < data.size(); ++i)
-        value |= static_cast<u64>(data[i]) << (8 * i);
-    return value;
-}
-
-void store_le(std::span<u8> data, u64 value) {
-    for (std::size_t i = 0; i < data.size(); ++i)
-        data[i] = static_cast<u8>(value >> (8 * i));
-}
 
 // Replaces the 32-bit half of `reg` that a 4-byte access at `offset` addresses
 // (offset bit 2 picks the high half), or all of it for an 8-byte access.

@@ -1,5 +1,5 @@
 #include "pci/config_space.h"
-#include "pci/le_bytes.h"
+#include "base/le_bytes.h"
 
 #include <array>
 #include <gtest/gtest.h>
