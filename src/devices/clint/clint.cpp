@@ -46,12 +46,8 @@ u32 checked_hart_count(u32 harts) {
 
 } // namespace
 
-u64 Clint::host_monotonic_ns() {
-    return monotonic_ns();
-}
-
 Clint::Clint(u32 hart_count, Clock now_ns, ClintOutputs outputs)
-    : m_now_ns(now_ns ? std::move(now_ns) : Clock(&Clint::host_monotonic_ns)), m_outputs(std::move(outputs)),
+    : m_now_ns(now_ns ? std::move(now_ns) : Clock(&monotonic_ns)), m_outputs(std::move(outputs)),
       m_epoch_ns(m_now_ns()), m_harts(checked_hart_count(hart_count)) {}
 
 u64 Clint::mtime() const {

@@ -1,9 +1,9 @@
 #include "devices/goldfish_rtc/goldfish_rtc.h"
 
+#include "base/clock.h"
 #include "base/log.h"
 
 #include <algorithm>
-#include <ctime>
 
 namespace kite::devices {
 
@@ -13,15 +13,9 @@ constexpr u64 kLow32 = 0xFFFF'FFFFull;
 
 } // namespace
 
-u64 GoldfishRtc::host_realtime_ns() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<u64>(ts.tv_sec) * 1'000'000'000ull + static_cast<u64>(ts.tv_nsec);
-}
-
 GoldfishRtc::GoldfishRtc(std::shared_ptr<IrqLine> irq, Clock wall_clock_ns)
     : m_irq(std::move(irq)),
-      m_wall_clock_ns(wall_clock_ns ? std::move(wall_clock_ns) : Clock(&GoldfishRtc::host_realtime_ns)) {}
+      m_wall_clock_ns(wall_clock_ns ? std::move(wall_clock_ns) : Clock(&realtime_ns)) {}
 
 void GoldfishRtc::read(u64 offset, std::span<u8> data) {
     if (data.size() != 4 || offset % 4 != 0 || offset >= kLength) {

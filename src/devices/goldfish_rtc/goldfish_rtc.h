@@ -62,7 +62,6 @@ public:
     bool irq_level() const;
     u64 ignored_access_count() const { return m_ignored.load(std::memory_order_relaxed); }
 
-    static u64 host_realtime_ns();
 
 private:
     u64 now_locked() const { return m_wall_clock_ns() + m_offset; }

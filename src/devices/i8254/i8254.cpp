@@ -1,8 +1,7 @@
 #include "devices/i8254/i8254.h"
 
+#include "base/clock.h"
 #include "bus/register_device.h"
-
-#include <ctime>
 
 namespace kite::devices {
 
@@ -36,14 +35,8 @@ u32 from_bcd(u16 value) {
 
 } // namespace
 
-u64 I8254::host_monotonic_ns() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<u64>(ts.tv_sec) * kNsPerSecond + static_cast<u64>(ts.tv_nsec);
-}
-
 I8254::I8254(std::shared_ptr<IrqLine> irq0, Clock now_ns)
-    : m_irq0(std::move(irq0)), m_now_ns(now_ns ? std::move(now_ns) : Clock(&I8254::host_monotonic_ns)),
+    : m_irq0(std::move(irq0)), m_now_ns(now_ns ? std::move(now_ns) : Clock(&monotonic_ns)),
       m_epoch_ns(m_now_ns()) {
     m_channels[2].gate = false; // port B bit 0 starts clear
 }

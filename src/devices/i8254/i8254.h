@@ -70,7 +70,6 @@ public:
     // Registers ports 0x40–0x43 and 0x61 on the port I/O bus.
     static Result<void> attach(Bus& pio, std::shared_ptr<I8254> pit);
 
-    static u64 host_monotonic_ns();
 
 private:
     struct Channel {
