@@ -42,16 +42,22 @@ u8 bit(unsigned pin) {
 } // namespace
 
 bool I8259::level_mode(unsigned pin) const {
-    // The cascade input follows the slave's INT output, which stays high
-    // until the slave is acknowledged, so it is sensed as a level.
-    return m_ltim || (m_elcr & bit(pin)) || static_cast<int>(pin) == m_cascade_pin;
+    return (m_ltim || (m_elcr & bit(pin))) && static_cast<int>(pin) != m_cascade_pin;
 }
 
 void I8259::set_input(unsigned pin, bool level) {
     u8 b = bit(pin);
     bool was = (m_lines & b) != 0;
     m_lines = static_cast<u8>(level ? (m_lines | b) : (m_lines & ~b));
-    if (level_mode(pin))
+    if (static_cast<int>(pin) == m_cascade_pin) {
+        // The slave's INT output latches a request while it is high, and the
+        // request stays latched if the slave's goes away before INTA (then
+        // the slave answers with its spurious IRQ 15). Latching on the level
+        // rather than only on an edge loses nothing when the slave, in
+        // auto-EOI mode, keeps INT high across an acknowledge.
+        if (level)
+            m_irr |= b;
+    } else if (level_mode(pin))
         m_irr = static_cast<u8>(level ? (m_irr | b) : (m_irr & ~b));
     else if (level && !was)
         m_irr |= b; // a rising edge latches a request until INTA

@@ -76,8 +76,9 @@ private:
 // control registers (ELCR) at 0x4D0/0x4D1. Inputs come from set_irq() or the
 // IrqLines from line(); the master's INT output drives `intr` (a CPU's INTR
 // pin or a local APIC's LINT0), and whoever takes the interrupt runs the INTA
-// cycle with acknowledge(), which returns the vector. No request pending at
-// INTA gives the spurious vector of IRQ 7 (or IRQ 15 from the slave).
+// cycle with acknowledge(), which returns the vector. A request that went
+// away before INTA gives the spurious vector of IRQ 7 (IRQ 15 if it was the
+// slave's: the master's cascade input holds the request it latched).
 // Thread-safe; `intr` is set with the lock held and must not call back in.
 class Pic8259Pair {
 public:

@@ -102,7 +102,14 @@ TEST_F(PicTest, LevelTriggeredPerElcrRequestsWhileHigh) {
     eoi(kMaster);
     EXPECT_TRUE(intr->level()); // still asserted: requests again
     pic->set_irq(10, false);
-    EXPECT_FALSE(intr->level()); // a level request goes away with the line
+    EXPECT_EQ(pic->chip(kSlave).irr(), 0x00); // a level request goes away with the line...
+    EXPECT_EQ(pic->acknowledge(), kSlaveBase + 7); // ...but the master latched it: spurious IRQ 15
+    eoi(kMaster);
+    pic->write_elcr(0, 0x20); // on the master, IRQ 5 level
+    pic->set_irq(5, true);
+    EXPECT_TRUE(intr->level());
+    pic->set_irq(5, false);
+    EXPECT_FALSE(intr->level());
 }
 
 TEST_F(PicTest, LtimMakesEveryInputLevelTriggered) {
@@ -259,6 +266,30 @@ TEST_F(PicTest, SpuriousIrq7WhenTheRequestVanishesBeforeInta) {
     EXPECT_FALSE(intr->level());
     EXPECT_EQ(pic->acknowledge(), kMasterBase + 7);
     EXPECT_EQ(read_isr(kMaster), 0x00); // a spurious IRQ is not put in service
+}
+
+TEST_F(PicTest, SpuriousIrq15WhenASlaveRequestVanishesBeforeInta) {
+    init();
+    pic->write_elcr(1, 0x08); // IRQ 11 level
+    pic->set_irq(11, true);
+    EXPECT_TRUE(intr->level());
+    pic->set_irq(11, false);
+    EXPECT_TRUE(intr->level()); // the master latched its cascade request
+    EXPECT_EQ(pic->acknowledge(), kSlaveBase + 7);
+    EXPECT_EQ(read_isr(kSlave), 0x00);
+    EXPECT_EQ(read_isr(kMaster), 0x04); // the master did acknowledge IR2: the guest ends it
+    eoi(kMaster);
+    EXPECT_FALSE(intr->level());
+}
+
+TEST_F(PicTest, AutoEoiSlaveKeepsEveryRequest) {
+    init(0x03, 0x03);
+    pulse(9);
+    pulse(10);
+    EXPECT_EQ(pic->acknowledge(), kSlaveBase + 1);
+    EXPECT_TRUE(intr->level()); // the slave's INT stayed high: still latched on the master
+    EXPECT_EQ(pic->acknowledge(), kSlaveBase + 2);
+    EXPECT_FALSE(intr->level());
 }
 
 TEST_F(PicTest, IcwReinitialisationClearsServiceAndEdgeLatches) {
