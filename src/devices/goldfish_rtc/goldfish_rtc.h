@@ -62,7 +62,6 @@ public:
     bool irq_level() const;
     u64 ignored_access_count() const { return m_regs.ignored_access_count(); }
 
-
 private:
     u64 now_locked() const { return m_wall_clock_ns() + m_offset; }
     void set_time_locked(u64 value);

@@ -8,8 +8,8 @@ namespace kite::devices {
 namespace {
 
 constexpr u64 kNsPerSecond = 1'000'000'000;
-constexpr u8 kReadBack = 3;      // control word SC field
-constexpr u8 kLatchCommand = 0;  // control word RW field
+constexpr u8 kReadBack = 3;     // control word SC field
+constexpr u8 kLatchCommand = 0; // control word RW field
 constexpr u8 kReadBackNoCount = 0x20;
 constexpr u8 kReadBackNoStatus = 0x10;
 constexpr u8 kStatusOut = 0x80;
@@ -30,7 +30,8 @@ u16 to_bcd(u32 value) {
 }
 
 u32 from_bcd(u16 value) {
-    return (value & 0xF) + ((value >> 4) & 0xF) * 10 + ((value >> 8) & 0xF) * 100 + ((value >> 12) & 0xF) * 1000;
+    return (value & 0xF) + ((value >> 4) & 0xF) * 10 + ((value >> 8) & 0xF) * 100 +
+           ((value >> 12) & 0xF) * 1000;
 }
 
 } // namespace
@@ -68,8 +69,8 @@ bool I8254::out_at(const Channel& c, u64 now) const {
         return !c.gate || n == 1 || *e % n != n - 1; // low for the clock before each reload
     case 3:
         return !c.gate || *e % n < (n + 1) / 2; // the longer half high for odd counts
-    default: // 4, 5: one clock low at terminal count
-        return *e != n;
+    default:
+        return *e != n; // modes 4 and 5: one clock low at terminal count
     }
 }
 
@@ -336,7 +337,8 @@ std::optional<u64> I8254::next_deadline_ns() const {
     if (!tick)
         return std::nullopt;
     // The first nanosecond at which the tick count reaches `tick`.
-    unsigned __int128 ns = (static_cast<unsigned __int128>(*tick) * kNsPerSecond + kFrequencyHz - 1) / kFrequencyHz;
+    unsigned __int128 ns =
+        (static_cast<unsigned __int128>(*tick) * kNsPerSecond + kFrequencyHz - 1) / kFrequencyHz;
     ns += m_epoch_ns;
     if (ns > ~u64{0})
         return std::nullopt;
@@ -357,7 +359,9 @@ Result<void> I8254::attach(Bus& pio, std::shared_ptr<I8254> pit) {
     auto counters = std::make_shared<RegisterDevice>(
         RegisterDevice::Layout{.name = "i8254", .length = kPortCount},
         [pit](u64 offset, unsigned) -> u64 { return pit->read(static_cast<u8>(offset)); },
-        [pit](u64 offset, unsigned, u64 value) { pit->write(static_cast<u8>(offset), static_cast<u8>(value)); });
+        [pit](u64 offset, unsigned, u64 value) {
+            pit->write(static_cast<u8>(offset), static_cast<u8>(value));
+        });
     TRY(pio.insert(kPort, kPortCount, std::move(counters), "i8254"));
     auto port_b = std::make_shared<RegisterDevice>(
         RegisterDevice::Layout{.name = "port 0x61", .length = 1},

@@ -70,18 +70,17 @@ public:
     // Registers ports 0x40–0x43 and 0x61 on the port I/O bus.
     static Result<void> attach(Bus& pio, std::shared_ptr<I8254> pit);
 
-
 private:
     struct Channel {
         u8 mode{0};
         u8 access{3}; // 1 LSB, 2 MSB, 3 LSB then MSB
         bool bcd{false};
-        bool loaded{false};  // a count was written since the control word
-        bool armed{false};   // modes 1 and 5: a gate edge has triggered counting
+        bool loaded{false}; // a count was written since the control word
+        bool armed{false};  // modes 1 and 5: a gate edge has triggered counting
         bool gate{true};
         bool null_count{true};
-        u32 reload{0};       // 1..65536 (binary) or 1..10000 (BCD)
-        u64 start{0};        // the PIT clock at which counting began
+        u32 reload{0};             // 1..65536 (binary) or 1..10000 (BCD)
+        u64 start{0};              // the PIT clock at which counting began
         std::optional<u64> frozen; // elapsed clocks while the gate holds the count
         u8 write_low{0};
         bool write_high_next{false};

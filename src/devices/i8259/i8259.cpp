@@ -324,13 +324,18 @@ Result<void> Pic8259Pair::attach(Bus& pio, std::shared_ptr<Pic8259Pair> pic) {
         auto regs = std::make_shared<RegisterDevice>(
             RegisterDevice::Layout{.name = chip ? "i8259 slave" : "i8259 master", .length = 2},
             [pic, chip](u64 offset, unsigned) -> u64 { return pic->read(chip, offset != 0); },
-            [pic, chip](u64 offset, unsigned, u64 value) { pic->write(chip, offset != 0, static_cast<u8>(value)); });
-        TRY(pio.insert(chip ? kSlavePort : kMasterPort, 2, std::move(regs), chip ? "i8259 slave" : "i8259 master"));
+            [pic, chip](u64 offset, unsigned, u64 value) {
+                pic->write(chip, offset != 0, static_cast<u8>(value));
+            });
+        TRY(pio.insert(chip ? kSlavePort : kMasterPort, 2, std::move(regs),
+                       chip ? "i8259 slave" : "i8259 master"));
     }
     auto elcr = std::make_shared<RegisterDevice>(
         RegisterDevice::Layout{.name = "elcr", .length = 2},
         [pic](u64 offset, unsigned) -> u64 { return pic->read_elcr(static_cast<unsigned>(offset)); },
-        [pic](u64 offset, unsigned, u64 value) { pic->write_elcr(static_cast<unsigned>(offset), static_cast<u8>(value)); });
+        [pic](u64 offset, unsigned, u64 value) {
+            pic->write_elcr(static_cast<unsigned>(offset), static_cast<u8>(value));
+        });
     return pio.insert(kElcrPort, 2, std::move(elcr), "elcr");
 }
 

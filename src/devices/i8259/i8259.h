@@ -57,7 +57,7 @@ private:
     u8 m_elcr{0};
     u8 m_vector_base{0};
     u8 m_icw3{0};
-    unsigned m_lowest{7}; // the pin with the lowest priority; the next one is the highest
+    unsigned m_lowest{7};    // the pin with the lowest priority; the next one is the highest
     unsigned m_init_step{0}; // 0 ready; 2, 3, 4: expecting that ICW on the data port
     int m_cascade_pin{-1};
     bool m_icw4_needed{false};

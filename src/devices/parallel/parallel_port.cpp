@@ -67,7 +67,9 @@ Result<void> ParallelPort::attach(Bus& pio, u64 base, std::shared_ptr<ParallelPo
     auto regs = std::make_shared<RegisterDevice>(
         RegisterDevice::Layout{.name = "parallel", .length = kPortCount},
         [port](u64 offset, unsigned) -> u64 { return port->read(static_cast<u8>(offset)); },
-        [port](u64 offset, unsigned, u64 value) { port->write(static_cast<u8>(offset), static_cast<u8>(value)); });
+        [port](u64 offset, unsigned, u64 value) {
+            port->write(static_cast<u8>(offset), static_cast<u8>(value));
+        });
     return pio.insert(base, kPortCount, std::move(regs), "parallel");
 }
 

@@ -4,15 +4,16 @@ namespace kite::devices {
 
 Uart16550Device::Uart16550Device(std::shared_ptr<IrqLine> irq, Uart16550::OutputSink sink)
     : m_core(std::move(irq), std::move(sink)),
-      m_regs({.name = "uart16550", .length = kPortCount},
-             [this](u64 offset, unsigned) -> u64 {
-                 std::lock_guard lock(m_mutex);
-                 return m_core.read(static_cast<u8>(offset));
-             },
-             [this](u64 offset, unsigned, u64 value) {
-                 std::lock_guard lock(m_mutex);
-                 m_core.write(static_cast<u8>(offset), static_cast<u8>(value));
-             }) {}
+      m_regs(
+          {.name = "uart16550", .length = kPortCount},
+          [this](u64 offset, unsigned) -> u64 {
+              std::lock_guard lock(m_mutex);
+              return m_core.read(static_cast<u8>(offset));
+          },
+          [this](u64 offset, unsigned, u64 value) {
+              std::lock_guard lock(m_mutex);
+              m_core.write(static_cast<u8>(offset), static_cast<u8>(value));
+          }) {}
 
 void Uart16550Device::read(u64 offset, std::span<u8> data) {
     m_regs.read(offset, data);

@@ -14,9 +14,9 @@
 #include "machine/common/host_loop.h"
 #include "machine/riscv_virt/htif.h"
 #include "machine/riscv_virt/virt_boot.h"
+#include "machine/riscv_virt/virt_devices.h"
 #include "machine/riscv_virt/virt_layout.h"
 #include "vcpu/vcpu_thread.h"
-#include "machine/riscv_virt/virt_devices.h"
 #include "virtio/console/virtio_console.h"
 
 namespace kite::machine {

@@ -24,7 +24,9 @@ struct Recorder {
                 reads.push_back({offset, width, 0});
                 return 0x1122'3344'5566'7788ull + offset;
             },
-            [this](u64 offset, unsigned width, u64 value) { writes.push_back({offset, width, value}); });
+            [this](u64 offset, unsigned width, u64 value) {
+                writes.push_back({offset, width, value});
+            });
     }
 };
 
@@ -54,7 +56,9 @@ TEST(RegisterDevice, ByteRegistersTakeOnlyByteAccesses) {
 
 TEST(RegisterDevice, WiderRegistersAreLittleEndianAndAligned) {
     Recorder r;
-    auto dev = r.device({.name = "test", .length = 16, .widths = RegisterDevice::kDword | RegisterDevice::kQword,
+    auto dev = r.device({.name = "test",
+                         .length = 16,
+                         .widths = RegisterDevice::kDword | RegisterDevice::kQword,
                          .invalid_read = 0});
     std::array<u8, 4> d{0x78, 0x56, 0x34, 0x12};
     dev.write(4, d);
@@ -77,7 +81,9 @@ TEST(RegisterDevice, WiderRegistersAreLittleEndianAndAligned) {
 
 TEST(RegisterDevice, UnalignedLayoutAcceptsAnyOffsetInside) {
     Recorder r;
-    auto dev = r.device({.name = "test", .length = 4, .widths = RegisterDevice::kByte | RegisterDevice::kWord,
+    auto dev = r.device({.name = "test",
+                         .length = 4,
+                         .widths = RegisterDevice::kByte | RegisterDevice::kWord,
                          .aligned = false});
     EXPECT_TRUE(dev.valid(1, 2));
     EXPECT_TRUE(dev.valid(2, 2));

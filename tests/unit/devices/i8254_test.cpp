@@ -140,7 +140,7 @@ TEST_F(PitTest, SingleByteAccessModes) {
     at(0x10);
     EXPECT_EQ(pit->read(kCounter0), 0x40);
     EXPECT_EQ(pit->read(kCounter0), 0x40); // no toggling
-    pit->write(kControl, 0x20); // MSB only
+    pit->write(kControl, 0x20);            // MSB only
     pit->write(kCounter0, 0x02);
     at(0x10 + 0x101);
     EXPECT_EQ(pit->read(kCounter0), 0x00); // 0x200 - 0x101 = 0xFF
@@ -160,21 +160,21 @@ TEST_F(PitTest, CounterLatchHoldsTheCountUntilRead) {
 
 TEST_F(PitTest, ReadBackLatchesStatusAndCount) {
     pit->write(kControl, 0x34);
-    pit->write(kControl, 0xE2); // read-back: status only, channel 0
+    pit->write(kControl, 0xE2);                          // read-back: status only, channel 0
     EXPECT_EQ(pit->read(kCounter0), 0x80 | 0x40 | 0x34); // OUT high, null count, rw 3, mode 2
     load(kCounter0, 500);
     at(100);
     pit->write(kControl, 0xC2); // status and count
     at(200);
     EXPECT_EQ(pit->read(kCounter0), 0x80 | 0x34); // status first: no longer null
-    EXPECT_EQ(read16(kCounter0), 400);           // then the count latched at 100
+    EXPECT_EQ(read16(kCounter0), 400);            // then the count latched at 100
     pit->write(kControl, 0xD2);                   // count only
     EXPECT_EQ(read16(kCounter0), 300);
 }
 
 TEST_F(PitTest, BcdCounting) {
     pit->write(kControl, 0x31); // mode 0, BCD
-    load(kCounter0, 0x1000);   // 1000 decimal
+    load(kCounter0, 0x1000);    // 1000 decimal
     at(1);
     EXPECT_EQ(read16(kCounter0), 0x0999);
     EXPECT_EQ(pit->next_deadline_ns(), tick_ns(1000));

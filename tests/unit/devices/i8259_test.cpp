@@ -102,7 +102,7 @@ TEST_F(PicTest, LevelTriggeredPerElcrRequestsWhileHigh) {
     eoi(kMaster);
     EXPECT_TRUE(intr->level()); // still asserted: requests again
     pic->set_irq(10, false);
-    EXPECT_EQ(pic->chip(kSlave).irr(), 0x00); // a level request goes away with the line...
+    EXPECT_EQ(pic->chip(kSlave).irr(), 0x00);      // a level request goes away with the line...
     EXPECT_EQ(pic->acknowledge(), kSlaveBase + 7); // ...but the master latched it: spurious IRQ 15
     eoi(kMaster);
     pic->write_elcr(0, 0x20); // on the master, IRQ 5 level
@@ -218,7 +218,7 @@ TEST_F(PicTest, Ocw3SelectsIrrOrIsrAndPollAcknowledges) {
     EXPECT_EQ(pic->read(kMaster, false), 0x40); // IRR
     pic->write(kMaster, false, 0x0B);
     EXPECT_EQ(pic->read(kMaster, false), 0x00); // ISR
-    pic->write(kMaster, false, 0x0C);          // poll
+    pic->write(kMaster, false, 0x0C);           // poll
     EXPECT_EQ(pic->read(kMaster, false), 0x86);
     EXPECT_EQ(pic->read(kMaster, false), 0x40); // back to the ISR read, IRQ 6 now in service
     EXPECT_FALSE(intr->level());

@@ -17,7 +17,8 @@ class RtcTest : public ::testing::Test {
 protected:
     RtcTest()
         : irq(std::make_shared<RecordingIrqLine>()),
-          rtc(std::make_shared<Mc146818>(irq, [this] { return now_ns; }, u64(kLeapEve) * kNs)) {}
+          rtc(std::make_shared<Mc146818>(
+              irq, [this] { return now_ns; }, u64(kLeapEve) * kNs)) {}
 
     void advance(u64 ns) {
         now_ns += ns;
@@ -129,9 +130,9 @@ TEST_F(RtcTest, UpdateInProgressJustBeforeEachSecond) {
 TEST_F(RtcTest, UpdateEndedInterruptAndRegisterC) {
     set(R::kRegA, 0x20); // no periodic rate, so only UF and AF show
     advance(2 * kNs);
-    EXPECT_FALSE(irq->level()); // UF set but not enabled
+    EXPECT_FALSE(irq->level());                  // UF set but not enabled
     EXPECT_EQ(reg(R::kRegC), R::kCUf | R::kCAf); // and the alarm of 00:00:00 passed
-    EXPECT_EQ(reg(R::kRegC), 0); // read clears
+    EXPECT_EQ(reg(R::kRegC), 0);                 // read clears
     EXPECT_EQ(rtc->next_deadline_ns(), std::nullopt);
     set(R::kRegB, R::kB24Hour | R::kBUie);
     EXPECT_EQ(rtc->next_deadline_ns(), now_ns + kNs);

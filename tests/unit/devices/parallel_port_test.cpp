@@ -82,7 +82,8 @@ TEST_F(ParallelTest, UnconnectedPortAndBusAdapter) {
     Bus pio("pio");
     ASSERT_TRUE(ParallelPort::attach(pio, ParallelPort::kLpt1Port, lpt));
     pio.write(0x378, std::array<u8, 1>{'z'});
-    pio.write(0x37A, std::array<u8, 1>{kSelectInit | ParallelPort::kControlStrobe | ParallelPort::kControlIrqEnable});
+    pio.write(0x37A, std::array<u8, 1>{kSelectInit | ParallelPort::kControlStrobe |
+                                       ParallelPort::kControlIrqEnable});
     pio.write(0x37A, std::array<u8, 1>{kSelectInit | ParallelPort::kControlIrqEnable});
     EXPECT_EQ(lpt->printed_count(), 1u);
     std::array<u8, 1> b{};

@@ -20,7 +20,8 @@ struct Platform {
     Platform()
         : intr(std::make_shared<RecordingIrqLine>()), pic(std::make_shared<Pic8259Pair>(intr)),
           pit(Pic8259Pair::line(pic, 0), [this] { return now_ns; }),
-          rtc(Pic8259Pair::line(pic, Mc146818::kIrq), [this] { return now_ns; }, 0) {
+          rtc(
+              Pic8259Pair::line(pic, Mc146818::kIrq), [this] { return now_ns; }, 0) {
         for (u8 v : {0x11, 0x30, 0x04, 0x01})
             pic->write(0, v != 0x11, v);
         for (u8 v : {0x11, 0x38, 0x02, 0x01})
