@@ -5,7 +5,9 @@
 #include "devices/i8259/i8259.h"
 #include "devices/mc146818/mc146818.h"
 
+#include <array>
 #include <gtest/gtest.h>
+#include <iterator>
 
 using namespace kite;
 using namespace kite::devices;
@@ -82,4 +84,41 @@ TEST(PcPlatform, RtcPeriodicInterruptThroughTheSlave) {
         EXPECT_EQ(p.rtc.read_register(Mc146818::kRegC) & Mc146818::kCPf, Mc146818::kCPf);
         EXPECT_FALSE(p.intr->level());
     }
+}
+
+// A misbehaving guest: random bytes to every port of the three devices, with
+// time jumping about, must never crash or trip the sanitizers, and the
+// interrupt path must keep answering with a vector.
+TEST(PcPlatform, RandomPortTrafficIsHarmless) {
+    Platform p;
+    Bus pio("pio");
+    ASSERT_TRUE(Pic8259Pair::attach(pio, p.pic));
+    auto pit = std::shared_ptr<I8254>(&p.pit, [](I8254*) {});
+    auto rtc = std::shared_ptr<Mc146818>(&p.rtc, [](Mc146818*) {});
+    ASSERT_TRUE(I8254::attach(pio, pit));
+    ASSERT_TRUE(Mc146818::attach(pio, rtc));
+    const u16 ports[] = {0x20, 0x21, 0xA0, 0xA1, 0x4D0, 0x4D1, 0x40, 0x41, 0x42, 0x43, 0x61, 0x70, 0x71};
+    u64 state = 0x9E37'79B9'7F4A'7C15;
+    auto next = [&state] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    };
+    for (int i = 0; i < 50'000; ++i) {
+        u64 r = next();
+        u16 port = ports[r % std::size(ports)];
+        std::array<u8, 1> b{static_cast<u8>(r >> 8)};
+        if (r & (1u << 20))
+            pio.write(port, b);
+        else
+            pio.read(port, b);
+        if ((r >> 24) % 16 == 0)
+            p.run_until(p.now_ns + (r >> 32) % (3 * kNs));
+        if (p.intr->level())
+            p.take_interrupt();
+        (void)p.pit.next_deadline_ns();
+        (void)p.rtc.next_deadline_ns();
+    }
+    SUCCEED();
 }
