@@ -1,7 +1,7 @@
 #include "bus/register_device.h"
 
-#include "base/log.h"
 #include "base/le_bytes.h"
+#include "base/log.h"
 
 namespace kite {
 

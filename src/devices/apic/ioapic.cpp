@@ -1,7 +1,7 @@
 #include "devices/apic/ioapic.h"
 
-#include "base/log.h"
 #include "base/le_bytes.h"
+#include "base/log.h"
 
 #include <algorithm>
 

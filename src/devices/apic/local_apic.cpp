@@ -2,9 +2,9 @@
 
 #include "base/assert.h"
 #include "base/clock.h"
+#include "base/le_bytes.h"
 #include "base/log.h"
 #include "devices/apic/apic_bus.h"
-#include "base/le_bytes.h"
 
 #include <algorithm>
 #include <bit>

@@ -2,8 +2,8 @@
 
 #include "base/assert.h"
 #include "base/clock.h"
-#include "base/log.h"
 #include "base/le_bytes.h"
+#include "base/log.h"
 
 #include <algorithm>
 

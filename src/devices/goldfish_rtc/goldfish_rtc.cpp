@@ -11,11 +11,11 @@ constexpr u64 kLow32 = 0xFFFF'FFFFull;
 } // namespace
 
 GoldfishRtc::GoldfishRtc(std::shared_ptr<IrqLine> irq, Clock wall_clock_ns)
-    : m_irq(std::move(irq)),
-      m_wall_clock_ns(wall_clock_ns ? std::move(wall_clock_ns) : Clock(&realtime_ns)),
-      m_regs({.name = "goldfish_rtc", .length = kLength, .widths = RegisterDevice::kDword, .invalid_read = 0},
-             [this](u64 offset, unsigned) -> u64 { return read_register(offset); },
-             [this](u64 offset, unsigned, u64 value) { write_register(offset, static_cast<u32>(value)); }) {}
+    : m_irq(std::move(irq)), m_wall_clock_ns(wall_clock_ns ? std::move(wall_clock_ns) : Clock(&realtime_ns)),
+      m_regs(
+          {.name = "goldfish_rtc", .length = kLength, .widths = RegisterDevice::kDword, .invalid_read = 0},
+          [this](u64 offset, unsigned) -> u64 { return read_register(offset); },
+          [this](u64 offset, unsigned, u64 value) { write_register(offset, static_cast<u32>(value)); }) {}
 
 void GoldfishRtc::read(u64 offset, std::span<u8> data) {
     m_regs.read(offset, data);

@@ -43,7 +43,8 @@ bool is_time_register(u8 index) {
 } // namespace
 
 Mc146818::Mc146818(std::shared_ptr<IrqLine> irq, Clock now_ns, std::optional<u64> start_time_ns)
-    : m_irq(std::move(irq)), m_now_ns(now_ns ? std::move(now_ns) : Clock(&monotonic_ns)), m_mono_start(m_now_ns()),
+    : m_irq(std::move(irq)), m_now_ns(now_ns ? std::move(now_ns) : Clock(&monotonic_ns)),
+      m_mono_start(m_now_ns()),
       m_wall_start(static_cast<i64>(start_time_ns ? *start_time_ns : realtime_ns())) {
     m_cmos[kRegA] = kADividerRunning | 0x06; // 1024 Hz periodic rate, as firmware leaves it
     m_cmos[kRegB] = kB24Hour;                // BCD, 24-hour
@@ -69,8 +70,8 @@ Mc146818::Fields Mc146818::fields_from(i64 seconds) {
     time_t t = static_cast<time_t>(seconds);
     tm parts{};
     gmtime_r(&t, &parts);
-    return Fields{parts.tm_sec,      parts.tm_min,     parts.tm_hour,       parts.tm_wday + 1,
-                  parts.tm_mday,     parts.tm_mon + 1, parts.tm_year + 1900};
+    return Fields{parts.tm_sec,  parts.tm_min,     parts.tm_hour,       parts.tm_wday + 1,
+                  parts.tm_mday, parts.tm_mon + 1, parts.tm_year + 1900};
 }
 
 i64 Mc146818::seconds_from(const Fields& f) {
@@ -262,7 +263,8 @@ void Mc146818::sync_locked() {
     }
     if (unsigned shift = periodic_shift_locked()) {
         auto elapsed = static_cast<unsigned __int128>(m_now_ns() - m_periodic_anchor);
-        auto periods = static_cast<u64>(elapsed * kTimeBaseHz / (static_cast<unsigned __int128>(kNsPerSecond) << (shift - 1)));
+        auto periods = static_cast<u64>(elapsed * kTimeBaseHz /
+                                        (static_cast<unsigned __int128>(kNsPerSecond) << (shift - 1)));
         if (periods > m_periods_seen) {
             m_flags |= kCPf;
             m_periods_seen = periods;
@@ -306,7 +308,8 @@ std::optional<u64> Mc146818::next_deadline_ns() const {
     }
     if (unsigned shift = periodic_shift_locked(); shift && (b & kBPie)) {
         auto period_units = static_cast<unsigned __int128>(kNsPerSecond) << (shift - 1);
-        auto next = (static_cast<unsigned __int128>(m_periods_seen + 1) * period_units + kTimeBaseHz - 1) / kTimeBaseHz;
+        auto next = (static_cast<unsigned __int128>(m_periods_seen + 1) * period_units + kTimeBaseHz - 1) /
+                    kTimeBaseHz;
         consider(m_periodic_anchor + static_cast<u64>(next));
     }
     return earliest;
@@ -440,7 +443,9 @@ Result<void> Mc146818::attach(Bus& pio, std::shared_ptr<Mc146818> rtc) {
     auto regs = std::make_shared<RegisterDevice>(
         RegisterDevice::Layout{.name = "mc146818", .length = kPortCount},
         [rtc](u64 offset, unsigned) -> u64 { return rtc->read(static_cast<u8>(offset)); },
-        [rtc](u64 offset, unsigned, u64 value) { rtc->write(static_cast<u8>(offset), static_cast<u8>(value)); });
+        [rtc](u64 offset, unsigned, u64 value) {
+            rtc->write(static_cast<u8>(offset), static_cast<u8>(value));
+        });
     return pio.insert(kPort, kPortCount, std::move(regs), "mc146818");
 }
 

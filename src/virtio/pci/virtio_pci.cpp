@@ -1,8 +1,8 @@
 #include "virtio/pci/virtio_pci.h"
 
 #include "base/assert.h"
-#include "base/log.h"
 #include "base/le_bytes.h"
+#include "base/log.h"
 #include "pci/pci_regs.h"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
-#include "pci/config_space.h"
 #include "base/le_bytes.h"
+#include "pci/config_space.h"
 
 #include <array>
 #include <gtest/gtest.h>

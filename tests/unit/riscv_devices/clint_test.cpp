@@ -1,5 +1,5 @@
-#include "devices/clint/clint.h"
 #include "base/clock.h"
+#include "devices/clint/clint.h"
 #include "mmio.h"
 
 #include <atomic>

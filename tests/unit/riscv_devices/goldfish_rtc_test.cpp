@@ -1,5 +1,5 @@
-#include "devices/goldfish_rtc/goldfish_rtc.h"
 #include "base/clock.h"
+#include "devices/goldfish_rtc/goldfish_rtc.h"
 #include "mmio.h"
 
 #include <gtest/gtest.h>
