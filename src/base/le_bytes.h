@@ -30,6 +30,21 @@ void store_le(std::span<u8> bytes, std::size_t offset, T value) {
         bytes[offset + i] = static_cast<u8>(value >> (8 * i));
 }
 
+// A register or bus access of 1 to 8 bytes (a span of the access width) as
+// one value, and back: the helpers of every device adapter and of PCI
+// configuration space. Bytes past the eighth read as nothing and store 0.
+inline u64 load_le(std::span<const u8> bytes) {
+    u64 value = 0;
+    for (std::size_t i = 0; i < bytes.size() && i < 8; ++i)
+        value |= static_cast<u64>(bytes[i]) << (8 * i);
+    return value;
+}
+
+inline void store_le(std::span<u8> bytes, u64 value) {
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        bytes[i] = i < 8 ? static_cast<u8>(value >> (8 * i)) : 0;
+}
+
 // Appends the low `size` bytes (at most 8) of `value`, least significant first.
 inline void append_le(std::vector<u8>& out, u64 value, std::size_t size) {
     KITE_ASSERT(size <= sizeof(value), "append_le wider than 64 bits");

@@ -1,6 +1,7 @@
 #include "bus/bus.h"
 
 #include "base/log.h"
+#include "bus/register_device.h"
 
 #include <algorithm>
 #include <cstring>
@@ -41,7 +42,7 @@ const Bus::Range* Bus::find(u64 address, u64 size) const {
 void Bus::note_unhandled(const char* kind, u64 address, std::size_t size) {
     u64 n = m_unhandled.fetch_add(1, std::memory_order_relaxed) + 1;
     // Rate-limited: a guest probing for hardware may do this thousands of times.
-    if (n <= 10 || (n & (n - 1)) == 0)
+    if (worth_logging(n))
         log::debug("{} bus: unhandled {} of {} bytes at {:#x} ({} so far)", m_name, kind, size, address, n);
 }
 

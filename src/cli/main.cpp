@@ -128,6 +128,8 @@ int main(int argc, char** argv) {
                         "then [,mac=52:54:00:..][,transport=mmio|pci]");
     run_cmd->add_option("--serial", options.serial, "Serial port: stdio, file=PATH or none")
         ->capture_default_str();
+    run_cmd->add_option("--parallel", options.parallel, "Parallel port LPT1 (x86_64): file=PATH or none")
+        ->capture_default_str();
     run_cmd->add_option("--console", options.console,
                         "virtio-console (hvc0) host end: stdio, file=PATH or none[,transport=mmio|pci]");
     run_cmd->add_option("--dump-dtb", options.dump_dtb,

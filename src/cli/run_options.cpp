@@ -19,14 +19,27 @@ Result<std::string> resolve_arch(const RunOptions& o) {
     return std::string("x86_64");
 }
 
-Result<machine::SerialConfig> parse_serial(const std::string& text) {
-    if (text == "stdio")
+namespace {
+
+// The host end of a character device: `file=PATH`, `none`, and `stdio` where allowed.
+Result<machine::SerialConfig> parse_host_end(const char* option, const std::string& text, bool allow_stdio) {
+    if (allow_stdio && text == "stdio")
         return machine::SerialConfig{machine::SerialMode::Stdio, {}};
     if (text == "none")
         return machine::SerialConfig{machine::SerialMode::None, {}};
     if (text.starts_with("file=") && text.size() > 5)
         return machine::SerialConfig{machine::SerialMode::File, text.substr(5)};
-    return error("--serial '{}': expected stdio, file=PATH or none", text);
+    return error("{} '{}': expected {}file=PATH or none", option, text, allow_stdio ? "stdio, " : "");
+}
+
+} // namespace
+
+Result<machine::SerialConfig> parse_serial(const std::string& text) {
+    return parse_host_end("--serial", text, true);
+}
+
+Result<machine::SerialConfig> parse_parallel(const std::string& text) {
+    return parse_host_end("--parallel", text, false);
 }
 
 namespace {
@@ -76,6 +89,7 @@ Result<machine::PcConfig> to_pc_config(const RunOptions& o, const DefaultGuest& 
     config.serial = TRY(parse_serial(o.serial));
     if (o.kvm_device)
         config.kvm_device = *o.kvm_device;
+    config.parallel = TRY(parse_parallel(o.parallel));
     if (o.kernel)
         config.kernel_path = *o.kernel;
     else if (!defaults.x86_kernel.empty())
@@ -94,6 +108,9 @@ Result<machine::VirtConfig> to_virt_config(const RunOptions& o, const DefaultGue
         return error("--kvm-device: riscv64 guests run on the software CPU, not KVM");
     if (o.dump_acpi)
         return error("--dump-acpi: riscv64 guests have no ACPI tables (see --dump-dtb)");
+
+    if (o.parallel != "none")
+        return error("--parallel: the riscv64 virt board has no parallel port");
 
     machine::VirtConfig config;
     config.cpus = o.cpus;

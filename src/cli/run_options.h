@@ -23,6 +23,7 @@ struct RunOptions {
     std::vector<std::string> disks;
     std::vector<std::string> nets;
     std::string serial{"stdio"};
+    std::string parallel{"none"};
     std::optional<std::string> console;
     std::optional<std::string> dump_dtb;
     std::optional<std::string> kvm_device;
@@ -43,6 +44,8 @@ Result<std::string> resolve_arch(const RunOptions& options);
 
 // Parses `--serial stdio|file=PATH|none`.
 Result<machine::SerialConfig> parse_serial(const std::string& text);
+// Parses `--parallel file=PATH|none` (a printer's output is no terminal).
+Result<machine::SerialConfig> parse_parallel(const std::string& text);
 
 // Checks the options and turns them into the x86 board's configuration.
 Result<machine::PcConfig> to_pc_config(const RunOptions& options, const DefaultGuest& defaults);

@@ -1,7 +1,7 @@
 #include "pci/config_space.h"
 
 #include "base/assert.h"
-#include "pci/le_bytes.h"
+#include "base/le_bytes.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 #include "devices/apic/ioapic.h"
 
+#include "base/le_bytes.h"
 #include "base/log.h"
-#include "pci/le_bytes.h"
 
 #include <algorithm>
 
@@ -43,9 +43,9 @@ void Ioapic::note_ignored(const char* what, u64 offset, std::size_t width) {
 void Ioapic::read(u64 offset, std::span<u8> data) {
     std::lock_guard lock(m_mutex);
     if (offset == kRegSel && (data.size() == 4 || data.size() == 1)) {
-        pci::store_le(data, m_select);
+        store_le(data, m_select);
     } else if (offset == kWindow && data.size() == 4) {
-        pci::store_le(data, read_indirect_locked(m_select));
+        store_le(data, read_indirect_locked(m_select));
     } else {
         std::ranges::fill(data, u8{0}); // EOI is write-only
         note_ignored("read", offset, data.size());
@@ -54,7 +54,7 @@ void Ioapic::read(u64 offset, std::span<u8> data) {
 
 void Ioapic::write(u64 offset, std::span<const u8> data) {
     std::lock_guard lock(m_mutex);
-    u32 value = static_cast<u32>(pci::load_le(data));
+    u32 value = static_cast<u32>(load_le(data));
     if (offset == kRegSel && (data.size() == 4 || data.size() == 1))
         m_select = value & 0xFF;
     else if (offset == kWindow && data.size() == 4)

@@ -2,9 +2,9 @@
 
 #include "base/assert.h"
 #include "base/clock.h"
+#include "base/le_bytes.h"
 #include "base/log.h"
 #include "devices/apic/apic_bus.h"
-#include "pci/le_bytes.h"
 
 #include <algorithm>
 #include <bit>
@@ -700,7 +700,7 @@ void LocalApic::read(u64 offset, std::span<u8> data) {
             log::warn("lapic: ignoring {}-byte read at offset {:#x}", data.size(), offset);
         return;
     }
-    pci::store_le(data, read_register(static_cast<u32>(offset)));
+    store_le(data, read_register(static_cast<u32>(offset)));
 }
 
 void LocalApic::write(u64 offset, std::span<const u8> data) {
@@ -711,7 +711,7 @@ void LocalApic::write(u64 offset, std::span<const u8> data) {
             log::warn("lapic: ignoring {}-byte write at offset {:#x}", data.size(), offset);
         return;
     }
-    write_register(static_cast<u32>(offset), static_cast<u32>(pci::load_le(data)));
+    write_register(static_cast<u32>(offset), static_cast<u32>(load_le(data)));
 }
 
 // --- MSRs --------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 #include "base/assert.h"
 #include "base/clock.h"
+#include "base/le_bytes.h"
 #include "base/log.h"
 
 #include <algorithm>
@@ -9,18 +10,6 @@
 namespace kite::devices {
 
 namespace {
-
-u64 load_le(std::span<const u8> data) {
-    u64 value = 0;
-    for (std::size_t i = 0; i < data.size(); ++i)
-        value |= static_cast<u64>(data[i]) << (8 * i);
-    return value;
-}
-
-void store_le(std::span<u8> data, u64 value) {
-    for (std::size_t i = 0; i < data.size(); ++i)
-        data[i] = static_cast<u8>(value >> (8 * i));
-}
 
 // Replaces the 32-bit half of `reg` that a 4-byte access at `offset` addresses
 // (offset bit 2 picks the high half), or all of it for an 8-byte access.
@@ -57,12 +46,8 @@ u32 checked_hart_count(u32 harts) {
 
 } // namespace
 
-u64 Clint::host_monotonic_ns() {
-    return monotonic_ns();
-}
-
 Clint::Clint(u32 hart_count, Clock now_ns, ClintOutputs outputs)
-    : m_now_ns(now_ns ? std::move(now_ns) : Clock(&Clint::host_monotonic_ns)), m_outputs(std::move(outputs)),
+    : m_now_ns(now_ns ? std::move(now_ns) : Clock(&monotonic_ns)), m_outputs(std::move(outputs)),
       m_epoch_ns(m_now_ns()), m_harts(checked_hart_count(hart_count)) {}
 
 u64 Clint::mtime() const {

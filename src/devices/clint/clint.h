@@ -69,8 +69,6 @@ public:
     bool mtip_level(u32 hart) const;
     u64 ignored_access_count() const { return m_ignored.load(std::memory_order_relaxed); }
 
-    static u64 host_monotonic_ns();
-
 private:
     struct Hart {
         u64 mtimecmp{~u64{0}}; // reset: never fires

@@ -1,9 +1,6 @@
 #include "devices/goldfish_rtc/goldfish_rtc.h"
 
-#include "base/log.h"
-
-#include <algorithm>
-#include <ctime>
+#include "base/clock.h"
 
 namespace kite::devices {
 
@@ -13,38 +10,19 @@ constexpr u64 kLow32 = 0xFFFF'FFFFull;
 
 } // namespace
 
-u64 GoldfishRtc::host_realtime_ns() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<u64>(ts.tv_sec) * 1'000'000'000ull + static_cast<u64>(ts.tv_nsec);
-}
-
 GoldfishRtc::GoldfishRtc(std::shared_ptr<IrqLine> irq, Clock wall_clock_ns)
-    : m_irq(std::move(irq)),
-      m_wall_clock_ns(wall_clock_ns ? std::move(wall_clock_ns) : Clock(&GoldfishRtc::host_realtime_ns)) {}
+    : m_irq(std::move(irq)), m_wall_clock_ns(wall_clock_ns ? std::move(wall_clock_ns) : Clock(&realtime_ns)),
+      m_regs(
+          {.name = "goldfish_rtc", .length = kLength, .widths = RegisterDevice::kDword, .invalid_read = 0},
+          [this](u64 offset, unsigned) -> u64 { return read_register(offset); },
+          [this](u64 offset, unsigned, u64 value) { write_register(offset, static_cast<u32>(value)); }) {}
 
 void GoldfishRtc::read(u64 offset, std::span<u8> data) {
-    if (data.size() != 4 || offset % 4 != 0 || offset >= kLength) {
-        std::ranges::fill(data, u8{0});
-        if (m_ignored.fetch_add(1, std::memory_order_relaxed) == 0)
-            log::warn("goldfish_rtc: ignoring {}-byte read at offset {:#x}", data.size(), offset);
-        return;
-    }
-    u32 value = read_register(offset);
-    for (std::size_t i = 0; i < 4; ++i)
-        data[i] = static_cast<u8>(value >> (8 * i));
+    m_regs.read(offset, data);
 }
 
 void GoldfishRtc::write(u64 offset, std::span<const u8> data) {
-    if (data.size() != 4 || offset % 4 != 0 || offset >= kLength) {
-        if (m_ignored.fetch_add(1, std::memory_order_relaxed) == 0)
-            log::warn("goldfish_rtc: ignoring {}-byte write at offset {:#x}", data.size(), offset);
-        return;
-    }
-    u32 value = 0;
-    for (std::size_t i = 0; i < 4; ++i)
-        value |= static_cast<u32>(data[i]) << (8 * i);
-    write_register(offset, value);
+    m_regs.write(offset, data);
 }
 
 u32 GoldfishRtc::read_register(u64 offset) {

@@ -3,8 +3,8 @@
 #include "base/types.h"
 #include "bus/bus_device.h"
 #include "bus/irq_line.h"
+#include "bus/register_device.h"
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -60,9 +60,7 @@ public:
     u64 guest_time_ns() const;
     bool alarm_armed() const;
     bool irq_level() const;
-    u64 ignored_access_count() const { return m_ignored.load(std::memory_order_relaxed); }
-
-    static u64 host_realtime_ns();
+    u64 ignored_access_count() const { return m_regs.ignored_access_count(); }
 
 private:
     u64 now_locked() const { return m_wall_clock_ns() + m_offset; }
@@ -84,7 +82,7 @@ private:
     bool m_irq_enabled{false};
     bool m_irq_pending{false};
     bool m_irq_level{false};
-    std::atomic<u64> m_ignored{0};
+    RegisterDevice m_regs; // width and alignment checks
 };
 
 } // namespace kite::devices

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "bus/bus_device.h"
+#include "bus/register_device.h"
 #include "devices/uart16550/uart16550.h"
 
-#include <atomic>
 #include <mutex>
 
 namespace kite::devices {
@@ -26,13 +26,13 @@ public:
     // Host input for the guest; returns how many bytes were accepted.
     std::size_t receive(std::span<const u8> bytes);
 
-    u64 bad_width_count() const { return m_bad_width.load(std::memory_order_relaxed); }
+    u64 bad_width_count() const { return m_regs.ignored_access_count(); }
     u64 dropped_input_count() const;
 
 private:
     mutable std::mutex m_mutex;
     Uart16550 m_core;
-    std::atomic<u64> m_bad_width{0};
+    RegisterDevice m_regs; // width checks; calls the core under m_mutex
 };
 
 } // namespace kite::devices

@@ -1,6 +1,7 @@
 #include "machine/riscv_virt/virt_board.h"
 
 #include "accel/tcg/riscv_vcpu.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "bus/bus.h"
 #include "devices/clint/clint.h"
@@ -13,9 +14,9 @@
 #include "machine/common/host_loop.h"
 #include "machine/riscv_virt/htif.h"
 #include "machine/riscv_virt/virt_boot.h"
+#include "machine/riscv_virt/virt_devices.h"
 #include "machine/riscv_virt/virt_layout.h"
 #include "vcpu/vcpu_thread.h"
-#include "machine/riscv_virt/virt_devices.h"
 #include "virtio/console/virtio_console.h"
 
 namespace kite::machine {
@@ -45,7 +46,7 @@ Result<void> attach_devices(Devices& d, const VirtConfig& config, const GuestMem
                             tcg::RiscvVcpu& hart0, CharBackend& console, std::shared_ptr<RunState> state) {
     using riscv::InterruptLine;
     d.clint = std::make_shared<devices::Clint>(
-        1, devices::Clint::host_monotonic_ns,
+        1, monotonic_ns,
         devices::ClintOutputs{
             .msip = [&hart0](u32, bool level) { hart0.set_interrupt(InterruptLine::MachineSoftware, level); },
             .mtip = [&hart0](u32, bool level) { hart0.set_interrupt(InterruptLine::MachineTimer, level); },
@@ -112,7 +113,7 @@ MachineResult<int> run_riscv_virt(const VirtConfig& config) {
                 // The earlier of the CLINT's next timer and the RTC's alarm.
                 std::optional<std::chrono::nanoseconds> timeout;
                 if (auto deadline = devices.clint->next_deadline_ns()) {
-                    u64 now = devices::Clint::host_monotonic_ns();
+                    u64 now = monotonic_ns();
                     timeout = std::chrono::nanoseconds(*deadline > now ? *deadline - now : 0);
                 }
                 if (auto alarm = devices.rtc->time_to_alarm_ns())

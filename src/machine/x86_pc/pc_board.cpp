@@ -7,6 +7,8 @@
 #include "chardev/char_backend.h"
 #include "devices/debug_exit/debug_exit.h"
 #include "devices/i8042/i8042.h"
+#include "devices/parallel/parallel_port.h"
+#include "devices/post_code/post_code.h"
 #include "devices/testdev/testdev.h"
 #include "devices/uart16550/uart16550_device.h"
 #include "machine/common/host_files.h"
@@ -35,6 +37,18 @@ struct Devices {
     Bus mmio{"MMIO"};
     std::shared_ptr<devices::Uart16550Device> com1;
 };
+
+// Port 0x80 and LPT1 are safe next to KVM's in-kernel PIC, PIT and IOAPIC,
+// which leave those ports to user space. LPT1 exists only with --parallel.
+Result<void> attach_legacy_ports(Bus& pio, accel::Vm& vm, CharBackend* parallel) {
+    TRY(devices::PostCode::attach(pio, std::make_shared<devices::PostCode>()));
+    if (!parallel)
+        return {};
+    auto irq = TRY(vm.irq_line(pc::kLpt1Irq));
+    auto lpt1 = std::make_shared<devices::ParallelPort>(
+        irq, [parallel](u8 byte) { parallel->write(std::span<const u8>(&byte, 1)); });
+    return devices::ParallelPort::attach(pio, pc::kLpt1Port, std::move(lpt1));
+}
 
 Result<void> attach_devices(Devices& d, accel::Vm& vm, CharBackend& serial, std::shared_ptr<RunState> state) {
     auto com1_irq = TRY(vm.irq_line(pc::kCom1Irq));
@@ -86,6 +100,9 @@ MachineResult<int> run_pc(const PcConfig& config) {
         auto data = TRY_AS(ExitStatus::Usage, read_file(*config.initrd_path, config.memory, "initrd"));
         boot_config.modules.push_back({*config.initrd_path, std::move(data)});
     }
+    std::unique_ptr<CharBackend> parallel;
+    if (config.parallel.mode != SerialMode::None)
+        parallel = TRY_AS(ExitStatus::Usage, open_serial(config.parallel));
 
     // The kernel goes into RAM before KVM is opened, so a bad kernel or
     // initrd is a usage error whatever the host's KVM can do. (The board
@@ -112,6 +129,7 @@ MachineResult<int> run_pc(const PcConfig& config) {
     auto serial = TRY_AS(ExitStatus::Usage, open_serial(config.serial));
     Devices devices;
     TRY_AS(ExitStatus::GuestFailure, attach_devices(devices, *vm, *serial, state));
+    TRY_AS(ExitStatus::GuestFailure, attach_legacy_ports(devices.pio, *vm, parallel.get()));
 
     std::vector<std::unique_ptr<VcpuThread>> threads;
     IoBuses buses{devices.pio, devices.mmio};

@@ -25,6 +25,9 @@ constexpr u16 kCom1Port = 0x3f8;
 constexpr u32 kCom1Irq = 4;
 constexpr u16 kDebugExitPort = 0xf4;
 constexpr u16 kI8042Port = 0x60;
+constexpr u16 kPostCodePort = 0x80;
+constexpr u16 kLpt1Port = 0x378;
+constexpr u32 kLpt1Irq = 7;
 constexpr u16 kTestDevPort = 0xe0;
 constexpr u64 kTestDevMmio = 0xe000'0000;
 

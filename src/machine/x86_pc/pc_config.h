@@ -19,6 +19,7 @@ struct PcConfig {
     SerialConfig serial;
     std::string kvm_device{"/dev/kvm"};
     std::optional<std::string> dump_acpi_dir; // write the ACPI tables here (<SIG>.dat) first
+    SerialConfig parallel{SerialMode::None, {}}; // None: no LPT1 at all
 };
 
 } // namespace kite::machine

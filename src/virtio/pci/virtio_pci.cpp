@@ -1,8 +1,8 @@
 #include "virtio/pci/virtio_pci.h"
 
 #include "base/assert.h"
+#include "base/le_bytes.h"
 #include "base/log.h"
-#include "pci/le_bytes.h"
 #include "pci/pci_regs.h"
 
 #include <algorithm>
@@ -35,8 +35,8 @@ std::vector<u8> virtio_cap(u8 cfg_type, u32 offset, u32 length, std::size_t extr
     body[0] = static_cast<u8>(2 + body.size()); // cap_len: the whole structure
     body[1] = cfg_type;
     body[2] = VirtioPci::kBar;
-    pci::store_le(std::span(body).subspan(6, 4), offset);
-    pci::store_le(std::span(body).subspan(10, 4), length);
+    store_le(std::span(body).subspan(6, 4), offset);
+    store_le(std::span(body).subspan(10, 4), length);
     return body;
 }
 
@@ -83,7 +83,7 @@ void VirtioPci::add_capabilities() {
     auto notify = virtio_cap(
         kCapNotifyCfg, kNotifyOffset,
         static_cast<u32>(std::max<std::size_t>(m_device->num_queues(), 1) * kNotifyOffMultiplier), 4);
-    pci::store_le(std::span(notify).subspan(kCapNotifyOffMultiplier - 2, 4), kNotifyOffMultiplier);
+    store_le(std::span(notify).subspan(kCapNotifyOffMultiplier - 2, 4), kNotifyOffMultiplier);
     cs.add_capability(id, notify);
     cs.add_capability(id, virtio_cap(kCapIsrCfg, kIsrOffset, kIsrLength, 0));
     cs.add_capability(id, virtio_cap(kCapDeviceCfg, kDeviceCfgOffset, kDeviceCfgLength, 0));

@@ -1,6 +1,6 @@
 // The common configuration structure of VirtioPci (virtio 1.2, 4.1.4.3).
 
-#include "pci/le_bytes.h"
+#include "base/le_bytes.h"
 #include "virtio/pci/virtio_pci.h"
 
 #include <algorithm>
@@ -126,7 +126,7 @@ void VirtioPci::write_common_locked(u64 offset, std::span<const u8> data) {
     }
     for (std::size_t at = 0; at < size; at += 4) {
         const auto part = data.subspan(at, std::min<std::size_t>(4, size - at));
-        write_common_field_locked(*field, offset + at - field->offset, static_cast<u32>(pci::load_le(part)));
+        write_common_field_locked(*field, offset + at - field->offset, static_cast<u32>(load_le(part)));
     }
 }
 

@@ -1,5 +1,5 @@
+#include "base/le_bytes.h"
 #include "pci/config_space.h"
-#include "pci/le_bytes.h"
 
 #include <array>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
+#include "base/le_bytes.h"
 #include "bus/irq_line.h"
 #include "pci/intx.h"
-#include "pci/le_bytes.h"
 #include "pci/pci_bus.h"
 #include "test_device.h"
 

@@ -1,7 +1,7 @@
+#include "base/le_bytes.h"
 #include "pci/bar_window.h"
 #include "pci/ecam_host.h"
 #include "pci/host_bridge.h"
-#include "pci/le_bytes.h"
 #include "pci/pci_bus.h"
 #include "test_device.h"
 

@@ -1,3 +1,4 @@
+#include "base/clock.h"
 #include "devices/goldfish_rtc/goldfish_rtc.h"
 #include "mmio.h"
 
@@ -151,10 +152,10 @@ TEST_F(GoldfishRtcTest, InvalidAccessesIgnored) {
 
 TEST(GoldfishRtcDefaults, RealtimeClockAndNoLine) {
     GoldfishRtc rtc(nullptr);
-    u64 before = GoldfishRtc::host_realtime_ns();
+    u64 before = realtime_ns();
     u64 low = test::read32(rtc, GoldfishRtc::kTimeLow);
     u64 high = test::read32(rtc, GoldfishRtc::kTimeHigh);
-    u64 after = GoldfishRtc::host_realtime_ns();
+    u64 after = realtime_ns();
     u64 time = (high << 32) | low;
     EXPECT_GE(time, before);
     EXPECT_LE(time, after);

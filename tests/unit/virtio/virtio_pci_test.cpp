@@ -1,9 +1,9 @@
+#include "base/le_bytes.h"
 #include "bus/irq_line.h"
 #include "mock_driver.h"
 #include "pci/bar_window.h"
 #include "pci/ecam_host.h"
 #include "pci/intx.h"
-#include "pci/le_bytes.h"
 #include "pci/pci_bus.h"
 #include "pci/pci_regs.h"
 #include "virtio/pci/virtio_pci.h"
@@ -57,11 +57,11 @@ protected:
     u32 cfg_read(u16 reg, std::size_t size) {
         std::array<u8, 4> b{};
         ecam->read(u64{slot} << 15 | reg, std::span(b).first(size));
-        return static_cast<u32>(pci::load_le(std::span(b).first(size)));
+        return static_cast<u32>(load_le(std::span(b).first(size)));
     }
     void cfg_write(u16 reg, u32 value, std::size_t size) {
         std::array<u8, 4> b{};
-        pci::store_le(b, value);
+        store_le(b, value);
         ecam->write(u64{slot} << 15 | reg, std::span(b).first(size));
     }
     u8 cfg8(u16 reg) { return static_cast<u8>(cfg_read(reg, 1)); }
@@ -99,11 +99,11 @@ protected:
     u64 bar_read(u32 structure, u64 offset, std::size_t size) {
         std::array<u8, 8> b{};
         mmio->read(kBarAddress - kMmioBase + caps.at(structure).offset + offset, std::span(b).first(size));
-        return pci::load_le(std::span(b).first(size));
+        return load_le(std::span(b).first(size));
     }
     void bar_write(u32 structure, u64 offset, u64 value, std::size_t size) {
         std::array<u8, 8> b{};
-        pci::store_le(b, value);
+        store_le(b, value);
         mmio->write(kBarAddress - kMmioBase + caps.at(structure).offset + offset, std::span(b).first(size));
     }
     u8 c8(u64 field) { return static_cast<u8>(bar_read(P::kCapCommonCfg, field, 1)); }
