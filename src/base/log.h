@@ -1,5 +1,8 @@
 #pragma once
 
+#include "base/types.h"
+
+#include <bit>
 #include <fmt/format.h>
 #include <string_view>
 #include <utility>
@@ -13,6 +16,13 @@ Level level();
 void set_level(Level);
 bool parse_level(std::string_view text, Level& out);
 void write(Level, std::string_view message);
+
+// Whether the `occurrence`-th (1-based) repeat of a guest- or host-triggered
+// event is worth a log line: the first eight and then every power of two, so
+// something that repeats a million times leaves a few dozen lines.
+inline bool worth_logging(u64 occurrence) {
+    return occurrence <= 8 || std::has_single_bit(occurrence);
+}
 
 inline bool enabled(Level l) {
     return static_cast<int>(l) <= static_cast<int>(level());

@@ -2,7 +2,6 @@
 #include "block/engines.h"
 #include "block/io_ops.h"
 
-#include <bit>
 #include <cerrno>
 #include <chrono>
 #include <deque>
@@ -33,11 +32,6 @@ struct UringOp {
     int retries{0};       // transient errors in a row
     ZeroIov zero;         // ZeroWrite: the current write's buffers (must outlive the SQE)
 };
-
-bool rate_limited(std::atomic<u64>& counter) {
-    u64 n = counter.fetch_add(1, std::memory_order_relaxed) + 1;
-    return !(n <= 8 || std::has_single_bit(n));
-}
 
 class UringEngine final : public IoEngine {
 public:
@@ -212,7 +206,7 @@ private:
                 continue;
             if (r == -EINTR)
                 continue;
-            if (r != -EAGAIN && r != -EBUSY && !rate_limited(m_submit_errors))
+            if (r != -EAGAIN && r != -EBUSY && log::worth_logging(m_submit_errors.fetch_add(1, std::memory_order_relaxed) + 1))
                 log::warn("block: {}", Error::from_errno("io_uring_submit", -r).message());
             m_retry_timer->arm(std::chrono::milliseconds(1));
             return;

@@ -1,7 +1,6 @@
 #include "bus/bus.h"
 
 #include "base/log.h"
-#include "bus/register_device.h"
 
 #include <algorithm>
 #include <cstring>
@@ -42,7 +41,7 @@ const Bus::Range* Bus::find(u64 address, u64 size) const {
 void Bus::note_unhandled(const char* kind, u64 address, std::size_t size) {
     u64 n = m_unhandled.fetch_add(1, std::memory_order_relaxed) + 1;
     // Rate-limited: a guest probing for hardware may do this thousands of times.
-    if (worth_logging(n))
+    if (log::worth_logging(n))
         log::debug("{} bus: unhandled {} of {} bytes at {:#x} ({} so far)", m_name, kind, size, address, n);
 }
 

@@ -15,7 +15,7 @@ bool RegisterDevice::valid(u64 offset, std::size_t width) const {
 
 void RegisterDevice::note_ignored(const char* kind, u64 offset, std::size_t width) {
     u64 n = m_ignored.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (worth_logging(n))
+    if (log::worth_logging(n))
         log::warn("{}: ignoring {}-byte {} at offset {:#x} ({} so far)", m_layout.name, width, kind, offset,
                   n);
 }

@@ -8,13 +8,6 @@
 
 namespace kite {
 
-// True for the 1st to 10th occurrence of something and then at powers of two:
-// how often a guest-triggered warning is logged, so a guest that repeats a bad
-// access thousands of times leaves a handful of lines.
-inline bool worth_logging(u64 occurrence) {
-    return occurrence <= 10 || (occurrence & (occurrence - 1)) == 0;
-}
-
 // The bus side of a device core whose registers take a fixed set of access
 // widths: it checks the width, alignment and offset of every access, converts
 // between the bus's little-endian bytes and a register value, and calls the

@@ -4,7 +4,6 @@
 #include "base/log.h"
 
 #include <algorithm>
-#include <bit>
 #include <cerrno>
 #include <chrono>
 #include <libslirp.h>
@@ -62,10 +61,6 @@ int epoll_to_slirp(u32 events) {
 }
 
 // Counted events are logged the first few times, then at powers of two.
-bool should_log(u64 count) {
-    return count <= 8 || std::has_single_bit(count);
-}
-
 } // namespace
 
 // One libslirp timer: either a plain callback (timer_new) or an id that goes
@@ -90,7 +85,7 @@ struct SlirpBackend::Hooks {
 
     static void guest_error(const char* msg, void* opaque) {
         u64 count = ++self(opaque)->m_guest_errors;
-        if (should_log(count))
+        if (log::worth_logging(count))
             log::warn("slirp: guest error: {} (#{})", msg, count);
     }
 

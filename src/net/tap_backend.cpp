@@ -2,7 +2,6 @@
 
 #include "base/log.h"
 
-#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -17,10 +16,6 @@ namespace kite::net {
 namespace {
 
 constexpr const char* kTunPath = "/dev/net/tun";
-
-bool should_log(u64 count) {
-    return count <= 8 || std::has_single_bit(count);
-}
 
 Error tun_open_error(int err) {
     switch (err) {
@@ -147,7 +142,7 @@ void TapBackend::on_readable() {
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            if (errno != EAGAIN && should_log(++m_read_errors))
+            if (errno != EAGAIN && log::worth_logging(++m_read_errors))
                 log::warn("tap {}: {}", m_ifname, Error::from_errno("read").message());
             return;
         }

@@ -1,5 +1,6 @@
 #include "devices/debug_exit/debug_exit.h"
 
+#include "base/le_bytes.h"
 #include "base/log.h"
 
 #include <algorithm>
@@ -15,9 +16,7 @@ void DebugExit::write(u64 offset, std::span<const u8> data) {
         log::debug("debug-exit: ignoring {}-byte write at offset {}", data.size(), offset);
         return;
     }
-    u32 value = 0;
-    for (std::size_t i = 0; i < data.size(); ++i)
-        value |= static_cast<u32>(data[i]) << (8 * i);
+    const auto value = static_cast<u32>(load_le(data));
     log::debug("debug-exit: guest wrote {:#x}", value);
     if (m_on_exit)
         m_on_exit(status_for(value));

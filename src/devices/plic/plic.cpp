@@ -1,6 +1,7 @@
 #include "devices/plic/plic.h"
 
 #include "base/assert.h"
+#include "base/le_bytes.h"
 #include "base/log.h"
 
 #include <algorithm>
@@ -87,9 +88,7 @@ void Plic::write(u64 offset, std::span<const u8> data) {
             log::warn("plic: ignoring {}-byte write at offset {:#x}", data.size(), offset);
         return;
     }
-    u32 value = 0;
-    for (std::size_t i = 0; i < 4; ++i)
-        value |= static_cast<u32>(data[i]) << (8 * i);
+    const auto value = static_cast<u32>(load_le(data));
     write_register(offset, value);
 }
 

@@ -1,5 +1,6 @@
 #include "devices/sifive_test/sifive_test.h"
 
+#include "base/le_bytes.h"
 #include "base/log.h"
 
 #include <algorithm>
@@ -16,9 +17,7 @@ void SifiveTest::write(u64 offset, std::span<const u8> data) {
             log::warn("sifive_test: ignoring {}-byte write at offset {:#x}", data.size(), offset);
         return;
     }
-    u32 value = 0;
-    for (std::size_t i = 0; i < data.size(); ++i)
-        value |= static_cast<u32>(data[i]) << (8 * i);
+    const auto value = static_cast<u32>(load_le(data));
     SifiveTestEvent event{};
     switch (value & 0xFFFF) {
     case kPass:

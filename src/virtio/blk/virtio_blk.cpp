@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstring>
 
 namespace kite::virtio {
@@ -16,10 +15,6 @@ constexpr u16 kQueueSizes[] = {VirtioBlk::kQueueSize};
 constexpr u64 kModelFeatures = VirtioBlk::kFeatureSegMax | VirtioBlk::kFeatureBlkSize |
                                VirtioBlk::kFeatureFlush | VirtioBlk::kFeatureTopology |
                                VirtioBlk::kFeatureDiscard | VirtioBlk::kFeatureWriteZeroes;
-
-bool should_log(u64 count) {
-    return count <= 8 || std::has_single_bit(count);
-}
 
 const char* op_name(block::IoOp op) {
     switch (op) {
@@ -245,7 +240,7 @@ void VirtioBlk::submit(const std::shared_ptr<Pending>& pending, block::IoRequest
     io.done = [this, pending, expected, op, offset](i64 result) {
         if (result != expected) {
             u64 count = m_io_errors.fetch_add(1, std::memory_order_relaxed) + 1;
-            if (should_log(count))
+            if (log::worth_logging(count))
                 log::warn("virtio-blk {}: {} at byte {} failed: {} (I/O error #{})", m_image.path(),
                           op_name(op), offset,
                           result < 0 ? std::strerror(static_cast<int>(-result)) : "short transfer", count);

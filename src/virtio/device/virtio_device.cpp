@@ -3,17 +3,12 @@
 #include "base/log.h"
 
 #include <algorithm>
-#include <bit>
 
 namespace kite::virtio {
 
 namespace {
 
 // Counted errors are logged the first few times, then at powers of two.
-bool should_log(u64 count) {
-    return count <= 8 || std::has_single_bit(count);
-}
-
 constexpr u64 kTransportFeatures = feature::kVersion1 | feature::kIndirectDesc | feature::kRingEventIdx;
 
 } // namespace
@@ -196,7 +191,7 @@ void VirtioDevice::config_changed() {
 
 void VirtioDevice::device_error(const Error& e) {
     u64 count = m_device_errors.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (should_log(count))
+    if (log::worth_logging(count))
         log::warn("virtio-{}: {} (device error #{}; the device needs a reset)", m_name, e.message(), count);
     if (needs_reset())
         return;
@@ -207,7 +202,7 @@ void VirtioDevice::device_error(const Error& e) {
 
 void VirtioDevice::protocol_error(std::string_view what) {
     u64 count = m_protocol_errors.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (should_log(count))
+    if (log::worth_logging(count))
         log::warn("virtio-{}: ignoring {} (status {:#x}; protocol error #{})", m_name, what, m_status, count);
 }
 

@@ -1,5 +1,6 @@
 #include "virtio/mmio/virtio_mmio.h"
 
+#include "base/le_bytes.h"
 #include "base/log.h"
 
 #include <algorithm>
@@ -73,9 +74,7 @@ void VirtioMmio::write(u64 offset, std::span<const u8> data) {
         ignore("write", offset, data.size());
         return;
     }
-    u32 value = 0;
-    for (std::size_t i = 0; i < 4; ++i)
-        value |= static_cast<u32>(data[i]) << (8 * i);
+    const auto value = static_cast<u32>(load_le(data));
     write_register(offset, value);
 }
 

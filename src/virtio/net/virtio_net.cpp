@@ -3,7 +3,6 @@
 #include "base/log.h"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 
 namespace kite::virtio {
@@ -24,10 +23,6 @@ struct NetConfig {
 };
 static_assert(sizeof(NetConfig) == 12);
 constexpr u64 kConfigSizeWithoutMtu = 10;
-
-bool should_log(u64 count) {
-    return count <= 8 || std::has_single_bit(count);
-}
 
 u16 checked_mtu(u16 mtu) {
     if (mtu != 0 && mtu < 68) {
@@ -162,7 +157,7 @@ Result<bool> VirtioNet::read_tx(const DescriptorChain& chain, std::vector<u8>& o
     const u64 frame_len = chain.readable_len() - kHeaderSize;
     if (frame_len == 0 || frame_len > net::kMaxFrameSize) {
         u64 count = m_tx_dropped.value.fetch_add(1, std::memory_order_relaxed) + 1;
-        if (should_log(count))
+        if (log::worth_logging(count))
             log::warn("virtio-net: dropping a transmitted frame of {} bytes (limit {}; drop #{})", frame_len,
                       net::kMaxFrameSize, count);
         return false;
@@ -230,7 +225,7 @@ void VirtioNet::drain_tx() {
         iovec iov{const_cast<u8*>(frame.data()), frame.size()};
         if (auto r = m_backend->send(std::span(&iov, 1)); !r) {
             u64 count = m_tx_errors.value.fetch_add(1, std::memory_order_relaxed) + 1;
-            if (should_log(count))
+            if (log::worth_logging(count))
                 log::warn("virtio-net: {} (send error #{})", r.error().message(), count);
             continue;
         }
@@ -339,7 +334,7 @@ net::RxStatus VirtioNet::receive(std::span<const u8> frame) {
         if (never_fits) {
             // Without MRG_RXBUF each buffer must hold a whole frame: drop the frame, keep the buffer.
             u64 count = m_rx_dropped.value.fetch_add(1, std::memory_order_relaxed) + 1;
-            if (should_log(count))
+            if (log::worth_logging(count))
                 log::warn(
                     "virtio-net: received frame of {} bytes does not fit the guest's buffers ({} bytes)",
                     payload.size(), capacity);

@@ -90,11 +90,3 @@ TEST(RegisterDevice, UnalignedLayoutAcceptsAnyOffsetInside) {
     EXPECT_FALSE(dev.valid(3, 2));
     EXPECT_FALSE(dev.valid(0, 4));
 }
-
-TEST(RegisterDevice, LogsTheFirstTenThenPowersOfTwo) {
-    std::vector<u64> logged;
-    for (u64 n = 1; n <= 100; ++n)
-        if (worth_logging(n))
-            logged.push_back(n);
-    EXPECT_EQ(logged, (std::vector<u64>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 32, 64}));
-}
