@@ -1,9 +1,12 @@
 #pragma once
 
+#include "base/error.h"
+#include "bus/bus.h"
 #include "bus/bus_device.h"
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace kite {
@@ -50,5 +53,20 @@ private:
     WriteFn m_write;
     std::atomic<u64> m_ignored{0};
 };
+
+// Puts a core whose registers are bytes, `u8 read(u8 offset)` and
+// `void write(u8 offset, u8 value)`, on `bus` at [base, base + length) behind
+// a byte-wide RegisterDevice named `name`.
+template <typename Core>
+Result<void> attach_byte_registers(Bus& bus, u64 base, u64 length, const std::string& name,
+                                   std::shared_ptr<Core> core) {
+    auto regs = std::make_shared<RegisterDevice>(
+        RegisterDevice::Layout{.name = name, .length = length},
+        [core](u64 offset, unsigned) -> u64 { return core->read(static_cast<u8>(offset)); },
+        [core](u64 offset, unsigned, u64 value) {
+            core->write(static_cast<u8>(offset), static_cast<u8>(value));
+        });
+    return bus.insert(base, length, std::move(regs), name);
+}
 
 } // namespace kite

@@ -356,13 +356,7 @@ bool I8254::irq0_level() const {
 }
 
 Result<void> I8254::attach(Bus& pio, std::shared_ptr<I8254> pit) {
-    auto counters = std::make_shared<RegisterDevice>(
-        RegisterDevice::Layout{.name = "i8254", .length = kPortCount},
-        [pit](u64 offset, unsigned) -> u64 { return pit->read(static_cast<u8>(offset)); },
-        [pit](u64 offset, unsigned, u64 value) {
-            pit->write(static_cast<u8>(offset), static_cast<u8>(value));
-        });
-    TRY(pio.insert(kPort, kPortCount, std::move(counters), "i8254"));
+    TRY(attach_byte_registers(pio, kPort, kPortCount, "i8254", pit));
     auto port_b = std::make_shared<RegisterDevice>(
         RegisterDevice::Layout{.name = "port 0x61", .length = 1},
         [pit](u64, unsigned) -> u64 { return pit->read_port_b(); },

@@ -440,13 +440,7 @@ bool Mc146818::irq_level() const {
 }
 
 Result<void> Mc146818::attach(Bus& pio, std::shared_ptr<Mc146818> rtc) {
-    auto regs = std::make_shared<RegisterDevice>(
-        RegisterDevice::Layout{.name = "mc146818", .length = kPortCount},
-        [rtc](u64 offset, unsigned) -> u64 { return rtc->read(static_cast<u8>(offset)); },
-        [rtc](u64 offset, unsigned, u64 value) {
-            rtc->write(static_cast<u8>(offset), static_cast<u8>(value));
-        });
-    return pio.insert(kPort, kPortCount, std::move(regs), "mc146818");
+    return attach_byte_registers(pio, kPort, kPortCount, "mc146818", std::move(rtc));
 }
 
 } // namespace kite::devices

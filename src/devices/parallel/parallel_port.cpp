@@ -64,13 +64,7 @@ u64 ParallelPort::printed_count() const {
 }
 
 Result<void> ParallelPort::attach(Bus& pio, u64 base, std::shared_ptr<ParallelPort> port) {
-    auto regs = std::make_shared<RegisterDevice>(
-        RegisterDevice::Layout{.name = "parallel", .length = kPortCount},
-        [port](u64 offset, unsigned) -> u64 { return port->read(static_cast<u8>(offset)); },
-        [port](u64 offset, unsigned, u64 value) {
-            port->write(static_cast<u8>(offset), static_cast<u8>(value));
-        });
-    return pio.insert(base, kPortCount, std::move(regs), "parallel");
+    return attach_byte_registers(pio, base, kPortCount, "parallel", std::move(port));
 }
 
 } // namespace kite::devices
