@@ -10,8 +10,8 @@ namespace {
 constexpr u64 kNsPerSecond = 1'000'000'000;
 constexpr unsigned kTimerStatusBit = 31; // TMR_STS follows this bit of the 32-bit timer (TMR_VAL_EXT)
 constexpr u16 kStsWritable = AcpiPm::kStsTimer | AcpiPm::kStsPowerButton | AcpiPm::kStsWake;
-constexpr u16 kEnWritable = AcpiPm::kEnTimer | AcpiPm::kEnGlobal | AcpiPm::kEnPowerButton |
-                            AcpiPm::kEnSleepButton | AcpiPm::kEnRtc;
+constexpr u16 kEnWritable =
+    AcpiPm::kEnTimer | AcpiPm::kEnGlobal | AcpiPm::kEnPowerButton | AcpiPm::kEnSleepButton | AcpiPm::kEnRtc;
 
 } // namespace
 

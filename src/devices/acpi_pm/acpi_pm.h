@@ -95,10 +95,10 @@ private:
     Clock m_now_ns;
     const u64 m_epoch_ns;
     mutable std::mutex m_mutex;
-    u16 m_status{0};      // every status bit except TMR_STS
-    u64 m_timer_half{0};  // the half-period (ticks >> 31) whose TMR_STS was last cleared
+    u16 m_status{0};     // every status bit except TMR_STS
+    u64 m_timer_half{0}; // the half-period (ticks >> 31) whose TMR_STS was last cleared
     u16 m_enable{0};
-    u16 m_sleep_type{0};  // the last SLP_TYP written (bits 12:10)
+    u16 m_sleep_type{0}; // the last SLP_TYP written (bits 12:10)
     bool m_sci_level{false};
     u64 m_ignored_sleeps{0};
 };

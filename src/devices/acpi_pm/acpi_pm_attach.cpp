@@ -1,6 +1,5 @@
-#include "devices/acpi_pm/acpi_pm.h"
-
 #include "bus/register_device.h"
+#include "devices/acpi_pm/acpi_pm.h"
 
 #include <array>
 
@@ -36,7 +35,8 @@ Result<void> attach_word_registers(Bus& pio, u64 base, const std::string& name,
             u64 mask = (~u64{0} >> (64 - 8 * width)) << (8 * offset);
             value <<= 8 * offset;
             for (u64 reg = offset / 2; reg * 2 < offset + width; ++reg)
-                (*shared)[reg].write(static_cast<u16>(value >> (16 * reg)), static_cast<u16>(mask >> (16 * reg)));
+                (*shared)[reg].write(static_cast<u16>(value >> (16 * reg)),
+                                     static_cast<u16>(mask >> (16 * reg)));
         });
     return pio.insert(base, length, std::move(device), name);
 }
@@ -52,19 +52,20 @@ Result<void> AcpiPm::attach(Bus& pio, Ports ports, std::shared_ptr<AcpiPm> pm) {
         pio, ports.event, "acpi-pm1a-event",
         {WordRegister{[pm] { return pm->read_status(); },
                       [pm](u16 value, u16 covered) { pm->write_status(value & covered); }},
-         WordRegister{[pm] { return pm->read_enable(); },
-                      [pm](u16 value, u16 covered) {
-                          pm->write_enable(merge(pm->read_enable(), value, covered));
-                      }}}));
+         WordRegister{
+             [pm] { return pm->read_enable(); },
+             [pm](u16 value, u16 covered) { pm->write_enable(merge(pm->read_enable(), value, covered)); }}}));
     TRY(attach_word_registers<1>(pio, ports.control, "acpi-pm1a-control",
                                  {WordRegister{[pm] { return pm->read_control(); },
                                                [pm](u16 value, u16 covered) {
-                                                   pm->write_control(merge(pm->read_control(), value, covered));
+                                                   pm->write_control(
+                                                       merge(pm->read_control(), value, covered));
                                                }}}));
     auto timer = std::make_shared<RegisterDevice>(
         RegisterDevice::Layout{.name = "acpi-pm-timer",
                                .length = kTimerLength,
-                               .widths = RegisterDevice::kByte | RegisterDevice::kWord | RegisterDevice::kDword},
+                               .widths =
+                                   RegisterDevice::kByte | RegisterDevice::kWord | RegisterDevice::kDword},
         [pm](u64 offset, unsigned width) -> u64 {
             return (u64{pm->read_timer()} >> (8 * offset)) & (~u64{0} >> (64 - 8 * width));
         },

@@ -57,7 +57,7 @@ Result<boot::MemoryMapEntry> write_pc_acpi(const GuestMemory& memory, const acpi
     u64 size = tables.bytes.size();
     if (tables.base < pc_acpi::kTablesBase || size > pc_acpi::kTablesEnd - tables.base)
         return error("acpi: {} bytes of tables at {:#x} do not fit below {:#x}", size, tables.base,
-                             pc_acpi::kTablesEnd);
+                     pc_acpi::kTablesEnd);
     TRY_CONTEXT(memory.write(GuestAddress(tables.base), tables.bytes), "acpi tables");
     return boot::MemoryMapEntry{.base = tables.base, .length = size, .type = boot::kMemoryAcpi};
 }

@@ -10,8 +10,8 @@ namespace kite::machine {
 // The ACPI view of the pc board: the tables it puts in guest memory, and
 // what `--dump-acpi DIR` writes.
 namespace pc_acpi {
-constexpr u64 kTablesBase = 0xe0000;       // the BIOS area Linux scans for the RSDP
-constexpr u64 kTablesEnd = 0x10'0000;      // ... which ends at 1 MiB
+constexpr u64 kTablesBase = 0xe0000;        // the BIOS area Linux scans for the RSDP
+constexpr u64 kTablesEnd = 0x10'0000;       // ... which ends at 1 MiB
 constexpr u64 kPciMmio32Base = 0xc000'0000; // 512 MiB right above low RAM
 constexpr u64 kPciMmio32Size = 0x2000'0000;
 constexpr u64 kEcamBase = 0xf000'0000; // buses 0-127, clear of the testdev MMIO page and the APICs

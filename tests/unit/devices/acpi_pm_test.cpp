@@ -15,16 +15,17 @@ constexpr AcpiPm::Ports kPorts{.event = 0x600, .control = 0x604, .timer = 0x608}
 
 // The first nanosecond (on the fake clock) at which PM timer tick `tick` has come.
 u64 tick_ns(u64 tick) {
-    return kStartNs + static_cast<u64>((static_cast<unsigned __int128>(tick) * 1'000'000'000 +
-                                        AcpiPm::kTimerHz - 1) /
-                                       AcpiPm::kTimerHz);
+    return kStartNs +
+           static_cast<u64>((static_cast<unsigned __int128>(tick) * 1'000'000'000 + AcpiPm::kTimerHz - 1) /
+                            AcpiPm::kTimerHz);
 }
 
 class AcpiPmTest : public ::testing::Test {
 protected:
     AcpiPmTest()
         : sci(std::make_shared<RecordingIrqLine>()),
-          pm(std::make_shared<AcpiPm>(sci, kS5, [this] { ++power_offs; }, [this] { return now_ns; })) {}
+          pm(std::make_shared<AcpiPm>(
+              sci, kS5, [this] { ++power_offs; }, [this] { return now_ns; })) {}
 
     u64 read(u64 port, std::size_t width) {
         std::array<u8, 8> b{};
@@ -136,7 +137,8 @@ TEST_F(AcpiPmTest, BusBlocksTakeWordsBytesAndDwords) {
     EXPECT_EQ(read(0x600, 2), AcpiPm::kStsPowerButton);
     EXPECT_EQ(read(0x601, 1), AcpiPm::kStsPowerButton >> 8);
     write(0x602, 2, AcpiPm::kEnPowerButton | AcpiPm::kEnTimer);
-    EXPECT_EQ(read(0x600, 4), u64{AcpiPm::kStsPowerButton} | u64{AcpiPm::kEnPowerButton | AcpiPm::kEnTimer} << 16);
+    EXPECT_EQ(read(0x600, 4),
+              u64{AcpiPm::kStsPowerButton} | u64{AcpiPm::kEnPowerButton | AcpiPm::kEnTimer} << 16);
     write(0x602, 1, 0); // the low byte of PM1_EN only: TMR_EN goes, PWRBTN_EN stays
     EXPECT_EQ(pm->read_enable(), AcpiPm::kEnPowerButton);
     EXPECT_TRUE(sci->level());
@@ -183,7 +185,8 @@ TEST(ResetControl, BusDeviceTakesOneByte) {
     unsigned resets = 0;
     Bus pio("pio");
     ASSERT_TRUE(pio.insert(ResetControl::kPort, 1,
-                           ResetControl::bus_device(std::make_shared<ResetControl>([&] { ++resets; })), "rc"));
+                           ResetControl::bus_device(std::make_shared<ResetControl>([&] { ++resets; })),
+                           "rc"));
     pio.write(ResetControl::kPort, std::array<u8, 2>{0x06, 0}); // a word: ignored
     EXPECT_EQ(resets, 0u);
     pio.write(ResetControl::kPort, std::array<u8, 1>{0x0e});

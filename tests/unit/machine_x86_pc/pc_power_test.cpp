@@ -1,7 +1,6 @@
-#include "machine/x86_pc/pc_power.h"
-
 #include "base/le_bytes.h"
 #include "machine/x86_pc/pc_acpi.h"
+#include "machine/x86_pc/pc_power.h"
 
 #include <algorithm>
 #include <array>
@@ -31,8 +30,10 @@ protected:
 };
 
 TEST_F(PcPowerTest, SleepEnableWithTheS5TypeEndsKiteWithStatusZero) {
-    u16 value = devices::AcpiPm::kCntSleepEnable | pc_acpi::kS5SleepType << devices::AcpiPm::kCntSleepTypeShift;
-    pio.write(pc_acpi::kPm1aControlPort, std::array<u8, 2>{static_cast<u8>(value), static_cast<u8>(value >> 8)});
+    u16 value = devices::AcpiPm::kCntSleepEnable | pc_acpi::kS5SleepType
+                                                       << devices::AcpiPm::kCntSleepTypeShift;
+    pio.write(pc_acpi::kPm1aControlPort,
+              std::array<u8, 2>{static_cast<u8>(value), static_cast<u8>(value >> 8)});
     ASSERT_TRUE(state->stopping());
     EXPECT_EQ(state->status(), 0);
     EXPECT_NE(state->reason().find("powered off"), std::string::npos);
@@ -79,8 +80,8 @@ TEST(PcAcpi, FadtPointsAtThePowerHardware) {
     EXPECT_EQ(load_le<u64>(fadt, 120), devices::ResetControl::kPort);
     EXPECT_EQ(fadt[128], pc_acpi::kResetValue);
     EXPECT_EQ(load_le<u64>(fadt, 148 + 4), pc_acpi::kPm1aEventPort); // X_PM1a_EVT_BLK
-    EXPECT_EQ(load_le<u64>(fadt, 176), pc_acpi::kPm1aControlPort); // X_PM1a_CNT_BLK (GAS at 172)
-    EXPECT_EQ(load_le<u64>(fadt, 212), pc_acpi::kPmTimerPort);     // X_PM_TMR_BLK (GAS at 208)
+    EXPECT_EQ(load_le<u64>(fadt, 176), pc_acpi::kPm1aControlPort);   // X_PM1a_CNT_BLK (GAS at 172)
+    EXPECT_EQ(load_le<u64>(fadt, 212), pc_acpi::kPmTimerPort);       // X_PM_TMR_BLK (GAS at 208)
 }
 
 // The DSDT's \_S5 package gives the sleep type the PM hardware powers off on.
@@ -93,7 +94,7 @@ TEST(PcAcpi, DsdtS5MatchesThePowerOffSleepType) {
     auto at = std::search(dsdt.begin(), dsdt.end(), name.begin(), name.end());
     ASSERT_NE(at, dsdt.end());
     std::size_t i = static_cast<std::size_t>(at - dsdt.begin()) + name.size();
-    ASSERT_EQ(dsdt[i], 0x12); // PackageOp
+    ASSERT_EQ(dsdt[i], 0x12);  // PackageOp
     ASSERT_EQ(dsdt[i + 2], 4); // four elements
     // ZeroOp (0x00) and OneOp (0x01) are their own values; BytePrefix (0x0A) n.
     u8 first = dsdt[i + 3];
