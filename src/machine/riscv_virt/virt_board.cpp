@@ -147,15 +147,10 @@ MachineResult<int> run_riscv_virt(const VirtConfig& config) {
 
     // Terminal input goes to whichever device has stdio: the UART, or the
     // virtio console when --console stdio took it.
-    CharBackend* interactive = console.get();
-    std::function<void(std::span<const u8>)> to_guest = [&](std::span<const u8> bytes) {
-        devices.uart->receive(bytes);
-    };
-    if (config.console.host.mode == SerialMode::Stdio) {
-        interactive = devices.virtio->console_backend();
-        to_guest = [&](std::span<const u8> bytes) { devices.virtio->console()->receive(bytes); };
-    }
-    auto result = run_until_stopped(threads, *state, *interactive, to_guest, {&devices.mmio}, &io->loop());
+    auto interactive = devices.virtio->interactive(
+        *console, [&](std::span<const u8> bytes) { devices.uart->receive(bytes); });
+    auto result = run_until_stopped(threads, *state, *interactive.backend, interactive.to_guest,
+                                    {&devices.mmio}, &io->loop());
     // vCPUs are joined: finish host I/O before the devices go away.
     io->stop();
     return result;

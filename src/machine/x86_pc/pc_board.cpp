@@ -11,13 +11,17 @@
 #include "devices/post_code/post_code.h"
 #include "devices/testdev/testdev.h"
 #include "devices/uart16550/uart16550_device.h"
+#include "event/io_thread.h"
 #include "machine/common/host_files.h"
 #include "machine/common/host_limits.h"
 #include "machine/common/host_loop.h"
+#include "machine/common/virtio_attacher.h"
 #include "machine/x86_pc/pc_acpi.h"
+#include "machine/x86_pc/pc_pci.h"
 #include "machine/x86_pc/pc_power.h"
 #include "vcpu/vcpu_thread.h"
 
+#include <array>
 #include <vector>
 
 namespace kite::machine {
@@ -38,6 +42,8 @@ struct Devices {
     Bus mmio{"MMIO"};
     std::shared_ptr<devices::Uart16550Device> com1;
     PcPower power;
+    std::shared_ptr<pci::PciBus> pci;
+    std::unique_ptr<VirtioAttacher> virtio;
 };
 
 // Port 0x80 and LPT1 are safe next to KVM's in-kernel PIC, PIT and IOAPIC,
@@ -72,8 +78,22 @@ Result<void> attach_devices(Devices& d, accel::Vm& vm, CharBackend& serial, std:
     TRY(d.mmio.insert(pc::kTestDevMmio, devices::TestDevMmio::kLength,
                       std::make_shared<devices::TestDevMmio>(), "testdev-mmio"));
     d.power = TRY(attach_pc_power(d.pio, TRY(vm.irq_line(pc_acpi::kSciIrq)), state));
-    TRY(d.pio.insert(pc_acpi::kResetPort, 1, d.power.reset_device, "reset-control"));
+    // The PCI configuration ports own 0xCF8-0xCFF, the reset register at 0xCF9 included.
+    std::array<std::shared_ptr<IrqLine>, 4> intx;
+    for (u32 i = 0; i < intx.size(); ++i)
+        intx[i] = TRY(vm.irq_line(pc_acpi::kPciFirstGsi + i));
+    d.pci = TRY(attach_pc_pci_host(d.pio, d.mmio, intx, d.power.reset_device));
     return {};
+}
+
+// The virtio devices the command line asks for, on PCI, with their BARs
+// placed as firmware would.
+Result<void> attach_virtio(Devices& d, const PcConfig& config, accel::Vm& vm, const GuestMemory& memory,
+                           IoThread& io) {
+    d.virtio =
+        std::make_unique<VirtioAttacher>(d.mmio, memory, io, pc_virtio_placement(d.pci, vm.msi_sink()));
+    TRY(d.virtio->attach_configured({config.disks, config.nets, config.console}));
+    return assign_pc_pci_bars(*d.pci);
 }
 
 // Status 4 only when the host has no usable KVM; any other failure is status 8.
@@ -116,6 +136,7 @@ MachineResult<int> run_pc(const PcConfig& config) {
     auto acpi_tables = TRY_AS(ExitStatus::Usage, build_pc_acpi(config));
     boot_config.extra_memory.push_back(TRY_AS(ExitStatus::Usage, write_pc_acpi(memory, acpi_tables)));
     boot_config.acpi_rsdp = acpi_tables.rsdp_address;
+    boot_config.extra_memory.push_back(pc_pci_reserved_memory());
     auto loaded = TRY_AS(ExitStatus::Usage, boot::load_x86_kernel(memory, kernel, boot_config));
     log::info("loaded {} kernel, entry {:#x}, boot structures at {:#x}", loaded.format, loaded.entry.rip,
               loaded.boot_area);
@@ -134,9 +155,13 @@ MachineResult<int> run_pc(const PcConfig& config) {
 
     auto state = TRY_AS(ExitStatus::GuestFailure, RunState::create());
     auto serial = TRY_AS(ExitStatus::Usage, open_serial(config.serial));
+    // Host-side device I/O (disks, network, the virtio console's output).
+    auto io = TRY_AS(ExitStatus::GuestFailure, IoThread::start());
     Devices devices;
     TRY_AS(ExitStatus::GuestFailure, attach_devices(devices, *vm, *serial, state));
     TRY_AS(ExitStatus::GuestFailure, attach_legacy_ports(devices.pio, *vm, parallel.get()));
+    // Device setup fails on what the user gave (a disk image, a tap name, a port): usage errors.
+    TRY_AS(ExitStatus::Usage, attach_virtio(devices, config, *vm, memory, *io));
 
     std::vector<std::unique_ptr<VcpuThread>> threads;
     IoBuses buses{devices.pio, devices.mmio};
@@ -148,9 +173,13 @@ MachineResult<int> run_pc(const PcConfig& config) {
         threads.push_back(std::make_unique<VcpuThread>(std::move(vcpu), buses, state));
     }
 
-    return run_until_stopped(threads, *state, *serial,
-                             [&](std::span<const u8> bytes) { devices.com1->receive(bytes); },
-                             {&devices.pio, &devices.mmio});
+    auto interactive = devices.virtio->interactive(
+        *serial, [&](std::span<const u8> bytes) { devices.com1->receive(bytes); });
+    auto result = run_until_stopped(threads, *state, *interactive.backend, interactive.to_guest,
+                                    {&devices.pio, &devices.mmio}, &io->loop());
+    // vCPUs are joined: finish host I/O before the devices go away.
+    io->stop();
+    return result;
 }
 
 } // namespace kite::machine
