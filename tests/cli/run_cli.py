@@ -12,6 +12,7 @@ Usage:
   --needs-kvm            the check is only meaningful with a usable KVM: skip
                          (exit 77) when /dev/kvm cannot be opened
   --timeout SECONDS      kill Kite and fail after this long (default 30)
+  --env NAME=VALUE       set NAME in Kite's environment (repeatable)
 
 Placeholders in KITE_ARGS: {garbage} becomes the path of a freshly written
 4 KiB file of random bytes, {tmp} a fresh temporary directory, {big} a sparse
@@ -117,6 +118,7 @@ def main():
     ap.add_argument("--stderr-lines", type=int)
     ap.add_argument("--needs-kvm", action="store_true")
     ap.add_argument("--timeout", type=float, default=30.0)
+    ap.add_argument("--env", action="append", default=[])
     ap.add_argument("args", nargs="*")
     args = ap.parse_args()
 
@@ -157,7 +159,9 @@ def main():
         kite_args = [expand(a) for a in args.args]
         cmd = [args.kite] + kite_args
         try:
-            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=args.timeout)
+            env = dict(os.environ, **dict(item.split("=", 1) for item in args.env))
+            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=args.timeout,
+                                  env=env)
         except subprocess.TimeoutExpired as e:
             return report([f"TIMEOUT: kite did not exit within {args.timeout:g} s (killed)"], cmd, None,
                           [("stdout", decode(e.stdout)), ("stderr", decode(e.stderr))])
