@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <utility>
 #include <unistd.h>
 
 #ifndef KITE_VERSION
@@ -151,10 +152,15 @@ int main(int argc, char** argv) {
         return usage_error(std::string(e.what()) + " (see kite --help)");
     }
 
-    if (!log_level.empty()) {
+    // KITE_LOG and --log take the same values, and a bad one is the same error.
+    const char* env_level = std::getenv("KITE_LOG");
+    for (auto [name, text] : {std::pair{"KITE_LOG", env_level ? std::string(env_level) : std::string()},
+                              std::pair{"--log", log_level}}) {
+        if (text.empty())
+            continue;
         kite::log::Level level;
-        if (!kite::log::parse_level(log_level, level))
-            return usage_error("--log '" + log_level + "': expected error, warn, info, debug or trace");
+        if (!kite::log::parse_level(text, level))
+            return usage_error(std::string(name) + " '" + text + "': expected error, warn, info, debug or trace");
         kite::log::set_level(level);
     }
     if (version_cmd->parsed()) {
