@@ -16,7 +16,7 @@ Usage:
 
 Placeholders in KITE_ARGS: {garbage} becomes the path of a freshly written
 4 KiB file of random bytes, {tmp} a fresh temporary directory, {big} a sparse
-32 MiB file, and {head:PATH} a copy of the first 100 bytes of PATH (a
+32 MiB file, {fifo} a FIFO that nobody opens, and {head:PATH} a copy of the first 100 bytes of PATH (a
 truncated file). Made-up x86 kernels: {bzimage:K=V,...} a Linux bzImage
 (keys: version, init_size, pref, initrd_max, truncate; its 64-bit entry
 reports CS through the debug-exit port), {pvh:desc=N} an ELF64 with a PVH
@@ -138,6 +138,8 @@ def main():
         big = os.path.join(tmp, "big.bin")
         with open(big, "wb") as f:
             f.truncate(32 * 1024 * 1024)
+        fifo = os.path.join(tmp, "fifo")
+        os.mkfifo(fifo)
 
         made = {"{bzimage:": make_bzimage, "{pvh:": make_pvh,
                 "{mbaout:": lambda spec: make_multiboot_aout(int(spec, 0))}
@@ -154,7 +156,7 @@ def main():
                 with open(arg[6:-1], "rb") as src, open(head, "wb") as dst:
                     dst.write(src.read(100))
                 return head
-            return arg.replace("{garbage}", garbage).replace("{tmp}", scratch).replace("{big}", big)
+            return arg.replace("{garbage}", garbage).replace("{tmp}", scratch).replace("{big}", big).replace("{fifo}", fifo)
 
         kite_args = [expand(a) for a in args.args]
         cmd = [args.kite] + kite_args
