@@ -39,7 +39,7 @@ struct Devices {
     std::shared_ptr<devices::Plic> plic;
     std::shared_ptr<devices::Uart16550Device> uart;
     std::shared_ptr<devices::GoldfishRtc> rtc;
-    std::unique_ptr<VirtVirtio> virtio;
+    std::unique_ptr<VirtioAttacher> virtio;
 };
 
 Result<void> attach_devices(Devices& d, const VirtConfig& config, const GuestMemory& memory, IoThread& io,
@@ -78,8 +78,9 @@ Result<void> attach_devices(Devices& d, const VirtConfig& config, const GuestMem
     TRY(d.mmio.insert(kUartBase, devices::Uart16550Device::kPortCount, d.uart, "uart0"));
     TRY(d.mmio.insert(kRtcBase, kRtcSize, d.rtc, "goldfish-rtc"));
     TRY(d.mmio.insert(kTestBase, kTestSize, test, "sifive-test"));
-    d.virtio = TRY(VirtVirtio::create(d.mmio, *d.plic, memory, io));
-    return d.virtio->attach_configured(config);
+    auto placement = TRY(attach_virt_virtio_host(d.mmio, *d.plic));
+    d.virtio = std::make_unique<VirtioAttacher>(d.mmio, memory, io, std::move(placement));
+    return d.virtio->attach_configured({config.disks, config.nets, config.console});
 }
 
 } // namespace

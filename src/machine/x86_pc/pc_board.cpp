@@ -15,6 +15,7 @@
 #include "machine/common/host_limits.h"
 #include "machine/common/host_loop.h"
 #include "machine/x86_pc/pc_acpi.h"
+#include "machine/x86_pc/pc_power.h"
 #include "vcpu/vcpu_thread.h"
 
 #include <vector>
@@ -36,6 +37,7 @@ struct Devices {
     Bus pio{"port I/O"};
     Bus mmio{"MMIO"};
     std::shared_ptr<devices::Uart16550Device> com1;
+    PcPower power;
 };
 
 // Port 0x80 and LPT1 are safe next to KVM's in-kernel PIC, PIT and IOAPIC,
@@ -69,6 +71,8 @@ Result<void> attach_devices(Devices& d, accel::Vm& vm, CharBackend& serial, std:
                      std::make_shared<devices::TestDevPort>(), "testdev"));
     TRY(d.mmio.insert(pc::kTestDevMmio, devices::TestDevMmio::kLength,
                       std::make_shared<devices::TestDevMmio>(), "testdev-mmio"));
+    d.power = TRY(attach_pc_power(d.pio, TRY(vm.irq_line(pc_acpi::kSciIrq)), state));
+    TRY(d.pio.insert(pc_acpi::kResetPort, 1, d.power.reset_device, "reset-control"));
     return {};
 }
 
@@ -105,10 +109,13 @@ MachineResult<int> run_pc(const PcConfig& config) {
         parallel = TRY_AS(ExitStatus::Usage, open_serial(config.parallel));
 
     // The kernel goes into RAM before KVM is opened, so a bad kernel or
-    // initrd is a usage error whatever the host's KVM can do. (The board
-    // passes no reserved ranges or RSDP yet: boot_config.extra_memory and
-    // acpi_rsdp are where ACPI tables will be announced.)
+    // initrd is a usage error whatever the host's KVM can do. The ACPI
+    // tables go first, announced in the memory map and by the RSDP address
+    // (Linux's zero page, PVH's start_info).
     GuestMemory memory = TRY_AS(ExitStatus::Usage, build_memory(config.memory));
+    auto acpi_tables = TRY_AS(ExitStatus::Usage, build_pc_acpi(config));
+    boot_config.extra_memory.push_back(TRY_AS(ExitStatus::Usage, write_pc_acpi(memory, acpi_tables)));
+    boot_config.acpi_rsdp = acpi_tables.rsdp_address;
     auto loaded = TRY_AS(ExitStatus::Usage, boot::load_x86_kernel(memory, kernel, boot_config));
     log::info("loaded {} kernel, entry {:#x}, boot structures at {:#x}", loaded.format, loaded.entry.rip,
               loaded.boot_area);
