@@ -2,6 +2,7 @@
 
 #include "base/size.h"
 #include "cli/arch_detect.h"
+#include "cli/device_conflicts.h"
 #include "cli/device_options.h"
 
 namespace kite::cli {
@@ -44,6 +45,16 @@ Result<machine::SerialConfig> parse_parallel(const std::string& text) {
 
 namespace {
 
+// Guest RAM is mapped in whole 4 KiB pages: another size is a usage error
+// here rather than a failure of the accelerator later.
+Result<u64> parse_memory(const std::string& text) {
+    u64 bytes = TRY_CONTEXT(parse_size(text), "--memory");
+    constexpr u64 kPage = 4 * KiB;
+    if (bytes % kPage != 0)
+        return error("--memory '{}': must be a whole number of 4 KiB pages", text);
+    return bytes;
+}
+
 // --disk, --net and --console into a board configuration, with the board's
 // default transport for those that name none.
 template <typename Config>
@@ -56,7 +67,7 @@ Result<void> parse_virtio_devices(const RunOptions& o, machine::VirtioTransport 
         config.console = TRY(parse_console(*o.console, transport));
     if (config.console.host.mode == machine::SerialMode::Stdio && config.serial.mode == machine::SerialMode::Stdio)
         return error("--console stdio: the serial port already uses stdio (add --serial none or file=PATH)");
-    return {};
+    return check_device_conflicts(config.disks, config.nets);
 }
 
 // The pc board has virtio over PCI only.
@@ -90,7 +101,7 @@ Result<machine::PcConfig> to_pc_config(const RunOptions& o, const DefaultGuest& 
     machine::PcConfig config;
     config.dump_acpi_dir = o.dump_acpi;
     config.cpus = o.cpus;
-    config.memory = TRY_CONTEXT(parse_size(o.memory), "--memory");
+    config.memory = TRY(parse_memory(o.memory));
     config.cmdline = o.cmdline;
     config.initrd_path = o.initrd;
     config.serial = TRY(parse_serial(o.serial));
@@ -123,7 +134,7 @@ Result<machine::VirtConfig> to_virt_config(const RunOptions& o, const DefaultGue
 
     machine::VirtConfig config;
     config.cpus = o.cpus;
-    config.memory = TRY_CONTEXT(parse_size(o.memory), "--memory");
+    config.memory = TRY(parse_memory(o.memory));
     config.cmdline = o.cmdline;
     config.serial = TRY(parse_serial(o.serial));
     TRY(parse_virtio_devices(o, machine::VirtioTransport::Mmio, config));

@@ -99,12 +99,12 @@ Result<void> VirtioAttacher::attach_configured(const VirtioRequest& request) {
     return {};
 }
 
-VirtioAttacher::Interactive
-VirtioAttacher::interactive(CharBackend& serial, std::function<void(std::span<const u8>)> to_serial) const {
+ConsoleBinding VirtioAttacher::console_binding(CharBackend& serial,
+                                               std::function<void(std::span<const u8>)> to_serial) const {
     if (!m_console_on_stdio)
-        return {&serial, std::move(to_serial)};
+        return {&serial, std::move(to_serial), &m_io->loop()};
     return {m_console_backend.get(),
-            [console = m_console](std::span<const u8> bytes) { console->receive(bytes); }};
+            [console = m_console](std::span<const u8> bytes) { console->receive(bytes); }, &m_io->loop()};
 }
 
 } // namespace kite::machine

@@ -5,6 +5,7 @@
 #include "bus/irq_line.h"
 #include "chardev/char_backend.h"
 #include "event/io_thread.h"
+#include "machine/common/machine.h"
 #include "machine/common/virtio_config.h"
 #include "memory/guest_memory.h"
 #include "pci/msi_sink.h"
@@ -64,12 +65,10 @@ public:
     CharBackend* console_backend() const { return m_console_backend.get(); }
 
     // Where terminal input goes: to the virtio console when it took stdio,
-    // else to the board's serial port (`serial`, whose input `to_serial` takes).
-    struct Interactive {
-        CharBackend* backend;
-        std::function<void(std::span<const u8>)> to_guest;
-    };
-    Interactive interactive(CharBackend& serial, std::function<void(std::span<const u8>)> to_serial) const;
+    // else to the board's serial port (`serial`, whose input `to_serial`
+    // takes); read on the I/O thread either way.
+    ConsoleBinding console_binding(CharBackend& serial,
+                                   std::function<void(std::span<const u8>)> to_serial) const;
 
 private:
     Result<void> attach_mmio(std::shared_ptr<virtio::VirtioDevice> device);
