@@ -124,8 +124,8 @@ ConsoleBinding PcMachine::console_binding() {
     return {m_serial.get(), [this](std::span<const u8> bytes) { m_com1->receive(bytes); }, nullptr};
 }
 
-MachineResult<int> run_pc(const PcConfig& config) {
-    PcMachine machine(config, pc_kvm_accelerator(config));
+MachineResult<int> run_pc(const PcConfig& config, AcceleratorFactory accelerator) {
+    PcMachine machine(config, accelerator ? std::move(accelerator) : pc_kvm_accelerator(config));
     return machine.build_boot_run();
 }
 
