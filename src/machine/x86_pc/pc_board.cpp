@@ -149,8 +149,8 @@ void PcMachine::after_run() {
     m_io->stop();
 }
 
-MachineResult<int> run_pc(const PcConfig& config) {
-    PcMachine machine(config, pc_kvm_accelerator(config));
+MachineResult<int> run_pc(const PcConfig& config, AcceleratorFactory accelerator) {
+    PcMachine machine(config, accelerator ? std::move(accelerator) : pc_kvm_accelerator(config));
     return machine.build_boot_run();
 }
 
