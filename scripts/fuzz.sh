@@ -19,7 +19,7 @@ selftests=(selftest_overflow selftest_hang)
 
 # clang 16 implements what libstdc++ 12's <expected> checks for, but reports an
 # older __cpp_concepts; state the value it supports so std::expected compiles.
-cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKITE_FUZZ=ON \
+cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKITE_FUZZ=ON -DKITE_WERROR=ON \
     -DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16 \
     -DCMAKE_CXX_FLAGS="-Wno-builtin-macro-redefined -U__cpp_concepts -D__cpp_concepts=202002L" >/dev/null
 ninja -C build-fuzz "${targets[@]}" "${selftests[@]}"
