@@ -63,10 +63,9 @@ Result<void> attach_devices(Devices& d, accel::Vm& vm, CharBackend& serial, std:
                              status, fmt::format("guest wrote to isa-debug-exit (status {})", status));
                      }),
                      "isa-debug-exit"));
-    TRY(d.pio.insert(pc::kI8042Port, devices::I8042::kLength, std::make_shared<devices::I8042>([state] {
-                         state->request_stop(to_int(ExitStatus::Ok), "guest reset through the i8042");
-                     }),
-                     "i8042"));
+    TRY(devices::I8042::attach(d.pio, pc::kI8042Port, std::make_shared<devices::I8042>([state] {
+                                   state->request_stop(to_int(ExitStatus::Ok), "guest reset through the i8042");
+                               })));
     TRY(d.pio.insert(pc::kTestDevPort, devices::TestDevPort::kLength,
                      std::make_shared<devices::TestDevPort>(), "testdev"));
     TRY(d.mmio.insert(pc::kTestDevMmio, devices::TestDevMmio::kLength,
