@@ -4,6 +4,8 @@
 #include "net/hostfwd.h"
 #include "net/mac_address.h"
 
+#include <algorithm>
+
 namespace kite::cli {
 
 using machine::VirtioTransport;
@@ -58,7 +60,25 @@ Result<std::string> require_value(const OptionItem& item) {
     return item.value;
 }
 
+// A key given twice in one option (`path=a,path=b`) is a mistake, not an
+// override; `ro` is `readonly` spelt short. Only `repeatable` keys may repeat.
+Result<void> reject_repeated_keys(const std::vector<OptionItem>& items,
+                                  std::initializer_list<std::string_view> repeatable = {}) {
+    auto canonical = [](std::string_view key) { return key == "ro" ? std::string_view("readonly") : key; };
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        std::string_view key = canonical(items[i].key);
+        if (std::find(repeatable.begin(), repeatable.end(), key) != repeatable.end())
+            continue;
+        for (std::size_t j = 0; j < i; ++j) {
+            if (canonical(items[j].key) == key)
+                return error("{} is given twice", key);
+        }
+    }
+    return {};
+}
+
 Result<machine::DiskConfig> disk_from(const std::vector<OptionItem>& items) {
+    TRY(reject_repeated_keys(items));
     machine::DiskConfig disk;
     bool have_path = false;
     for (const auto& item : items) {
@@ -83,6 +103,7 @@ Result<machine::DiskConfig> disk_from(const std::vector<OptionItem>& items) {
 }
 
 Result<machine::NetConfig> net_from(const std::vector<OptionItem>& items) {
+    TRY(reject_repeated_keys(items, {"hostfwd"}));
     machine::NetConfig net;
     const auto& first = items.front();
     if (first.key == "user" && !first.has_value) {

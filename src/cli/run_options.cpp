@@ -2,6 +2,7 @@
 
 #include "base/size.h"
 #include "cli/arch_detect.h"
+#include "cli/device_conflicts.h"
 #include "cli/device_options.h"
 
 namespace kite::cli {
@@ -44,6 +45,16 @@ Result<machine::SerialConfig> parse_parallel(const std::string& text) {
 
 namespace {
 
+// Guest RAM is mapped in whole 4 KiB pages: another size is a usage error
+// here rather than a failure of the accelerator later.
+Result<u64> parse_memory(const std::string& text) {
+    u64 bytes = TRY_CONTEXT(parse_size(text), "--memory");
+    constexpr u64 kPage = 4 * KiB;
+    if (bytes % kPage != 0)
+        return error("--memory '{}': must be a whole number of 4 KiB pages", text);
+    return bytes;
+}
+
 Result<void> reject_unsupported_devices(const RunOptions& o) {
     // The pc board gets virtio over PCI in a later milestone.
     if (!o.disks.empty())
@@ -64,7 +75,7 @@ Result<void> parse_virtio_devices(const RunOptions& o, machine::VirtConfig& conf
         config.console = TRY(parse_console(*o.console));
     if (config.console.host.mode == machine::SerialMode::Stdio && config.serial.mode == machine::SerialMode::Stdio)
         return error("--console stdio: the serial port already uses stdio (add --serial none or file=PATH)");
-    return {};
+    return check_device_conflicts(config);
 }
 
 } // namespace
@@ -83,7 +94,7 @@ Result<machine::PcConfig> to_pc_config(const RunOptions& o, const DefaultGuest& 
     machine::PcConfig config;
     config.dump_acpi_dir = o.dump_acpi;
     config.cpus = o.cpus;
-    config.memory = TRY_CONTEXT(parse_size(o.memory), "--memory");
+    config.memory = TRY(parse_memory(o.memory));
     config.cmdline = o.cmdline;
     config.initrd_path = o.initrd;
     config.serial = TRY(parse_serial(o.serial));
@@ -114,7 +125,7 @@ Result<machine::VirtConfig> to_virt_config(const RunOptions& o, const DefaultGue
 
     machine::VirtConfig config;
     config.cpus = o.cpus;
-    config.memory = TRY_CONTEXT(parse_size(o.memory), "--memory");
+    config.memory = TRY(parse_memory(o.memory));
     config.cmdline = o.cmdline;
     config.serial = TRY(parse_serial(o.serial));
     TRY(parse_virtio_devices(o, config));

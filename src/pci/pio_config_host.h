@@ -29,9 +29,9 @@ class PioConfigHost final : public BusDevice {
 public:
     static constexpr u16 kBasePort = 0xcf8;
     static constexpr u64 kLength = 8;
-    static constexpr u64 kAddressOffset = 0;     // 0xCF8
+    static constexpr u64 kAddressOffset = 0;      // 0xCF8
     static constexpr u64 kResetControlOffset = 1; // 0xCF9
-    static constexpr u64 kDataOffset = 4;        // 0xCFC
+    static constexpr u64 kDataOffset = 4;         // 0xCFC
     static constexpr u32 kEnable = u32{1} << 31;
     static constexpr u32 kAddressMask = kEnable | 0x00ff'fffc; // bits 30:24 and 1:0 are reserved
 

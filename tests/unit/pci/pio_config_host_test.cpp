@@ -127,7 +127,7 @@ TEST_F(PioConfigHostTest, OtherAccessesAreIgnoredAndCounted) {
     EXPECT_EQ(host.config_address(), PioConfigHost::address_of(0, 0, 0, 0));
     EXPECT_EQ(in(0, 1), 0xffu);
     EXPECT_EQ(in(2, 2), 0xffffu);
-    EXPECT_EQ(in(5, 2), 0xffffu); // unaligned word
+    EXPECT_EQ(in(5, 2), 0xffffu);      // unaligned word
     EXPECT_EQ(in(6, 4), 0xffff'ffffu); // runs past 0xCFF
     EXPECT_EQ(in(4, 3), 0xff'ffffu);
     EXPECT_EQ(host.ignored_access_count(), 7u);
