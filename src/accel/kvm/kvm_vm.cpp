@@ -81,11 +81,4 @@ Result<std::unique_ptr<accel::Vcpu>> KvmVm::create_vcpu(u32 index) {
     return TRY(KvmVcpu::create(m_fd->get(), index, m_config.vcpu_count, *m_caps, m_memory));
 }
 
-Result<void> KvmVm::set_x86_entry_state(accel::Vcpu& vcpu, const accel::X86EntryState& state) {
-    auto* kvm_vcpu = dynamic_cast<KvmVcpu*>(&vcpu);
-    if (!kvm_vcpu)
-        return error("kvm: vCPU {} was not created by KVM", vcpu.index());
-    return kvm_vcpu->set_entry_state(state);
-}
-
 } // namespace kite::kvm

@@ -17,7 +17,6 @@ public:
     Result<void> map_memory(const GuestMemory& memory) override;
     Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) override;
     Result<std::unique_ptr<accel::Vcpu>> create_vcpu(u32 index) override;
-    Result<void> set_x86_entry_state(accel::Vcpu& vcpu, const accel::X86EntryState& state) override;
 
 private:
     KvmVm(std::shared_ptr<UniqueFd> fd, std::shared_ptr<const KvmCapabilities> caps, accel::VmConfig config)
