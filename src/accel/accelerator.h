@@ -4,6 +4,7 @@
 #include "base/error.h"
 #include "bus/irq_line.h"
 #include "memory/guest_memory.h"
+#include "pci/msi_sink.h"
 
 #include <memory>
 #include <string>
@@ -43,6 +44,9 @@ public:
     virtual Result<void> map_memory(const GuestMemory& memory) = 0;
     // The interrupt line for global system interrupt `gsi` (ISA IRQ n is GSI n on x86).
     virtual Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) = 0;
+    // Where message-signalled interrupts (MSI, MSI-X) go, or null when this
+    // VM cannot take them (devices then use INTx only).
+    virtual std::shared_ptr<pci::MsiSink> msi_sink() { return nullptr; }
     virtual Result<std::unique_ptr<Vcpu>> create_vcpu(u32 index) = 0;
 };
 

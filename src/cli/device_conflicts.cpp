@@ -59,9 +59,10 @@ Result<void> check_macs(const std::vector<machine::NetConfig>& nets) {
 
 } // namespace
 
-Result<void> check_device_conflicts(const machine::VirtConfig& config) {
-    TRY(check_disks(config.disks));
-    return check_macs(config.nets);
+Result<void> check_device_conflicts(const std::vector<machine::DiskConfig>& disks,
+                                    const std::vector<machine::NetConfig>& nets) {
+    TRY(check_disks(disks));
+    return check_macs(nets);
 }
 
 } // namespace kite::cli

@@ -77,9 +77,11 @@ Result<void> reject_repeated_keys(const std::vector<OptionItem>& items,
     return {};
 }
 
-Result<machine::DiskConfig> disk_from(const std::vector<OptionItem>& items) {
+Result<machine::DiskConfig> disk_from(const std::vector<OptionItem>& items,
+                                      machine::VirtioTransport transport) {
     TRY(reject_repeated_keys(items));
     machine::DiskConfig disk;
+    disk.transport = transport;
     bool have_path = false;
     for (const auto& item : items) {
         if (item.key == "path") {
@@ -102,9 +104,11 @@ Result<machine::DiskConfig> disk_from(const std::vector<OptionItem>& items) {
     return disk;
 }
 
-Result<machine::NetConfig> net_from(const std::vector<OptionItem>& items) {
+Result<machine::NetConfig> net_from(const std::vector<OptionItem>& items,
+                                    machine::VirtioTransport transport) {
     TRY(reject_repeated_keys(items, {"hostfwd"}));
     machine::NetConfig net;
+    net.transport = transport;
     const auto& first = items.front();
     if (first.key == "user" && !first.has_value) {
         net.backend = machine::NetBackendKind::User;
@@ -133,8 +137,9 @@ Result<machine::NetConfig> net_from(const std::vector<OptionItem>& items) {
     return net;
 }
 
-Result<machine::ConsoleConfig> console_from(std::string_view text) {
+Result<machine::ConsoleConfig> console_from(std::string_view text, machine::VirtioTransport transport) {
     machine::ConsoleConfig console;
+    console.transport = transport;
     std::string_view host = text;
     constexpr std::string_view kTransport = ",transport=";
     if (auto pos = text.rfind(kTransport); pos != std::string_view::npos) {
@@ -150,18 +155,18 @@ Result<machine::ConsoleConfig> console_from(std::string_view text) {
 
 } // namespace
 
-Result<machine::DiskConfig> parse_disk(std::string_view text) {
+Result<machine::DiskConfig> parse_disk(std::string_view text, machine::VirtioTransport transport) {
     auto items = TRY_CONTEXT(split_option_list(text), fmt::format("--disk '{}'", text));
-    return TRY_CONTEXT(disk_from(items), fmt::format("--disk '{}'", text));
+    return TRY_CONTEXT(disk_from(items, transport), fmt::format("--disk '{}'", text));
 }
 
-Result<machine::NetConfig> parse_net(std::string_view text) {
+Result<machine::NetConfig> parse_net(std::string_view text, machine::VirtioTransport transport) {
     auto items = TRY_CONTEXT(split_option_list(text), fmt::format("--net '{}'", text));
-    return TRY_CONTEXT(net_from(items), fmt::format("--net '{}'", text));
+    return TRY_CONTEXT(net_from(items, transport), fmt::format("--net '{}'", text));
 }
 
-Result<machine::ConsoleConfig> parse_console(std::string_view text) {
-    return TRY_CONTEXT(console_from(text), fmt::format("--console '{}'", text));
+Result<machine::ConsoleConfig> parse_console(std::string_view text, machine::VirtioTransport transport) {
+    return TRY_CONTEXT(console_from(text, transport), fmt::format("--console '{}'", text));
 }
 
 } // namespace kite::cli

@@ -2,6 +2,7 @@
 // runs it, and maps the outcome to the process exit status.
 
 #include "base/log.h"
+#include "cli/accel_detect.h"
 #include "cli/run_options.h"
 #include "machine/common/process_setup.h"
 #include "machine/x86_pc/pc_board.h"
@@ -62,11 +63,15 @@ int run(const kite::cli::RunOptions& options) {
         auto config = kite::cli::to_pc_config(options, default_guest());
         if (!config)
             return usage_error(config.error().message());
-        result = kite::machine::run_pc(*config);
+        kite::machine::AcceleratorFactory accelerator; // --accel kvm: KVM, whatever the host
+        if (options.accel == "auto")
+            accelerator = kite::cli::x86_auto_accelerator(*config);
+        result = kite::machine::run_pc(*config, std::move(accelerator));
     } else {
         auto config = kite::cli::to_virt_config(options, default_guest());
         if (!config)
             return usage_error(config.error().message());
+        kite::log::info("accel: tcg (riscv64 guests run on the software CPU)");
         result = kite::machine::run_riscv_virt(*config);
     }
     if (!result) {

@@ -48,8 +48,9 @@ Result<void> VirtioAttacher::attach_mmio(std::shared_ptr<virtio::VirtioDevice> d
 Result<void> VirtioAttacher::attach_pci(std::shared_ptr<virtio::VirtioDevice> device) {
     if (!m_placement.pci)
         return error("{}: this board has no PCI bus (use transport=mmio)", device->name());
-    u8 slot = TRY_CONTEXT(m_placement.pci->add_device(std::make_shared<virtio::VirtioPci>(device)),
-                          fmt::format("{} on PCI", device->name()));
+    u8 slot =
+        TRY_CONTEXT(m_placement.pci->add_device(std::make_shared<virtio::VirtioPci>(device, m_placement.msi)),
+                    fmt::format("{} on PCI", device->name()));
     log::debug("virtio: {} on PCI 00:{:02x}.0", device->name(), slot);
     return {};
 }
@@ -93,8 +94,17 @@ Result<void> VirtioAttacher::attach_configured(const VirtioRequest& request) {
         m_console = std::make_shared<virtio::VirtioConsole>(
             *m_memory, m_io->loop(), [backend](std::span<const u8> bytes) { backend->write(bytes); });
         TRY(attach(m_console, request.console.transport));
+        m_console_on_stdio = request.console.host.mode == SerialMode::Stdio;
     }
     return {};
+}
+
+ConsoleBinding VirtioAttacher::console_binding(CharBackend& serial,
+                                               std::function<void(std::span<const u8>)> to_serial) const {
+    if (!m_console_on_stdio)
+        return {&serial, std::move(to_serial), &m_io->loop()};
+    return {m_console_backend.get(),
+            [console = m_console](std::span<const u8> bytes) { console->receive(bytes); }, &m_io->loop()};
 }
 
 } // namespace kite::machine

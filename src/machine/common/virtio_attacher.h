@@ -5,13 +5,16 @@
 #include "bus/irq_line.h"
 #include "chardev/char_backend.h"
 #include "event/io_thread.h"
+#include "machine/common/machine.h"
 #include "machine/common/virtio_config.h"
 #include "memory/guest_memory.h"
+#include "pci/msi_sink.h"
 #include "pci/pci_bus.h"
 #include "virtio/device/virtio_device.h"
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace kite::virtio {
@@ -28,7 +31,8 @@ struct VirtioPlacement {
     u64 mmio_stride{0};
     u32 mmio_slots{0}; // 0: the board has no virtio-mmio
     std::function<std::shared_ptr<IrqLine>(u32 slot)> mmio_irq;
-    std::shared_ptr<pci::PciBus> pci; // null: the board has no PCI bus
+    std::shared_ptr<pci::PciBus> pci;  // null: the board has no PCI bus
+    std::shared_ptr<pci::MsiSink> msi; // null: PCI devices interrupt through INTx only
 };
 
 // The virtio devices the command line asks for (--disk, --net, --console).
@@ -60,6 +64,12 @@ public:
     virtio::VirtioConsole* console() const { return m_console.get(); }
     CharBackend* console_backend() const { return m_console_backend.get(); }
 
+    // Where terminal input goes: to the virtio console when it took stdio,
+    // else to the board's serial port (`serial`, whose input `to_serial`
+    // takes); read on the I/O thread either way.
+    ConsoleBinding console_binding(CharBackend& serial,
+                                   std::function<void(std::span<const u8>)> to_serial) const;
+
 private:
     Result<void> attach_mmio(std::shared_ptr<virtio::VirtioDevice> device);
     Result<void> attach_pci(std::shared_ptr<virtio::VirtioDevice> device);
@@ -74,6 +84,7 @@ private:
     std::vector<std::shared_ptr<virtio::VirtioDevice>> m_devices;
     std::unique_ptr<CharBackend> m_console_backend;
     std::shared_ptr<virtio::VirtioConsole> m_console;
+    bool m_console_on_stdio{false};
 };
 
 } // namespace kite::machine

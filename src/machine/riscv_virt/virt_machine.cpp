@@ -135,12 +135,7 @@ MachineResult<void> RiscvVirtMachine::boot_board() {
 }
 
 ConsoleBinding RiscvVirtMachine::console_binding() {
-    // Terminal input goes to whichever device has stdio: the UART, or the
-    // virtio console when --console stdio took it.
-    if (m_config.console.host.mode == SerialMode::Stdio)
-        return {m_virtio->console_backend(), [this](std::span<const u8> bytes) { m_virtio->console()->receive(bytes); },
-                &m_io->loop()};
-    return {m_console.get(), [this](std::span<const u8> bytes) { m_uart->receive(bytes); }, &m_io->loop()};
+    return m_virtio->console_binding(*m_console, [this](std::span<const u8> bytes) { m_uart->receive(bytes); });
 }
 
 void RiscvVirtMachine::after_run() {

@@ -16,8 +16,10 @@
 #include "machine/x86_pc/pc_accel.h"
 #include "machine/x86_pc/pc_acpi.h"
 #include "machine/x86_pc/pc_machine.h"
+#include "machine/x86_pc/pc_pci.h"
 #include "machine/x86_pc/pc_power.h"
 
+#include <array>
 #include <vector>
 
 namespace kite::machine {
@@ -62,8 +64,21 @@ Result<void> PcMachine::attach_devices() {
     TRY(m_mmio.insert(pc::kTestDevMmio, devices::TestDevMmio::kLength,
                       std::make_shared<devices::TestDevMmio>(), "testdev-mmio"));
     m_power = TRY(attach_pc_power(m_pio, TRY(vm().irq_line(pc_acpi::kSciIrq)), state));
-    TRY(m_pio.insert(pc_acpi::kResetPort, 1, m_power.reset_device, "reset-control"));
+    // The PCI configuration ports own 0xCF8-0xCFF, the reset register at 0xCF9 included.
+    std::array<std::shared_ptr<IrqLine>, 4> intx;
+    for (u32 i = 0; i < intx.size(); ++i)
+        intx[i] = TRY(vm().irq_line(pc_acpi::kPciFirstGsi + i));
+    m_pci = TRY(attach_pc_pci_host(m_pio, m_mmio, intx, m_power.reset_device));
     return {};
+}
+
+// The virtio devices the command line asks for, on PCI, with their BARs
+// placed as firmware would.
+Result<void> PcMachine::attach_virtio() {
+    m_virtio = std::make_unique<VirtioAttacher>(m_mmio, m_memory, *m_io,
+                                                pc_virtio_placement(m_pci, vm().msi_sink()));
+    TRY(m_virtio->attach_configured({m_config.disks, m_config.nets, m_config.console}));
+    return assign_pc_pci_bars(*m_pci);
 }
 
 // The kernel goes into RAM before the accelerator is opened, so a bad kernel
@@ -86,6 +101,7 @@ MachineResult<void> PcMachine::load_kernel() {
     auto acpi_tables = TRY_AS(ExitStatus::Usage, build_pc_acpi(m_config));
     boot_config.extra_memory.push_back(TRY_AS(ExitStatus::Usage, write_pc_acpi(m_memory, acpi_tables)));
     boot_config.acpi_rsdp = acpi_tables.rsdp_address;
+    boot_config.extra_memory.push_back(pc_pci_reserved_memory());
     auto loaded = TRY_AS(ExitStatus::Usage, boot::load_x86_kernel(m_memory, kernel, boot_config));
     log::info("loaded {} kernel, entry {:#x}, boot structures at {:#x}", loaded.format, loaded.entry.rip,
               loaded.boot_area);
@@ -105,8 +121,11 @@ MachineResult<void> PcMachine::build_board() {
 
     TRY(create_vm(m_config.cpus));
     m_serial = TRY_AS(ExitStatus::Usage, open_serial(m_config.serial));
+    m_io = TRY_AS(ExitStatus::GuestFailure, IoThread::start());
     TRY_AS(ExitStatus::GuestFailure, attach_devices());
     TRY_AS(ExitStatus::GuestFailure, attach_legacy_ports());
+    // Device setup fails on what the user gave (a disk image, a tap name, a port): usage errors.
+    TRY_AS(ExitStatus::Usage, attach_virtio());
     return create_vcpus(m_config.cpus);
 }
 
@@ -120,11 +139,17 @@ MachineResult<void> PcMachine::boot_board() {
 }
 
 ConsoleBinding PcMachine::console_binding() {
-    return {m_serial.get(), [this](std::span<const u8> bytes) { m_com1->receive(bytes); }, nullptr};
+    return m_virtio->console_binding(*m_serial,
+                                     [this](std::span<const u8> bytes) { m_com1->receive(bytes); });
 }
 
-MachineResult<int> run_pc(const PcConfig& config) {
-    PcMachine machine(config, pc_kvm_accelerator(config));
+void PcMachine::after_run() {
+    // vCPUs are joined: finish host I/O before the devices go away.
+    m_io->stop();
+}
+
+MachineResult<int> run_pc(const PcConfig& config, AcceleratorFactory accelerator) {
+    PcMachine machine(config, accelerator ? std::move(accelerator) : pc_kvm_accelerator(config));
     return machine.build_boot_run();
 }
 

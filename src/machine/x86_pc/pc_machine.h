@@ -2,6 +2,7 @@
 
 #include "boot/x86_loader.h"
 #include "machine/common/machine.h"
+#include "machine/common/virtio_attacher.h"
 #include "machine/x86_pc/pc_config.h"
 #include "machine/x86_pc/pc_power.h"
 
@@ -25,10 +26,12 @@ private:
     MachineResult<void> build_board() override;
     MachineResult<void> boot_board() override;
     ConsoleBinding console_binding() override;
+    void after_run() override;
 
     MachineResult<void> load_kernel();
     Result<void> attach_devices();
     Result<void> attach_legacy_ports();
+    Result<void> attach_virtio();
 
     PcConfig m_config;
     accel::X86EntryState m_entry;
@@ -36,6 +39,8 @@ private:
     std::unique_ptr<CharBackend> m_parallel;
     std::shared_ptr<devices::Uart16550Device> m_com1;
     PcPower m_power;
+    std::shared_ptr<pci::PciBus> m_pci;
+    std::unique_ptr<VirtioAttacher> m_virtio;
 };
 
 } // namespace kite::machine
