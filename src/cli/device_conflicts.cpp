@@ -1,9 +1,8 @@
 #include "cli/device_conflicts.h"
 
-#include <sys/stat.h>
-
 #include <filesystem>
 #include <optional>
+#include <sys/stat.h>
 #include <utility>
 
 namespace kite::cli {
@@ -33,8 +32,9 @@ Result<void> check_disks(const std::vector<machine::DiskConfig>& disks) {
         ImageIdentity id = identify(disks[i].path);
         for (std::size_t j = 0; j < seen.size(); ++j) {
             if (seen[j] == id)
-                return error("--disk '{}': the same image as --disk '{}' (disks {} and {}); give each image once",
-                             disks[i].path, disks[j].path, j, i);
+                return error(
+                    "--disk '{}': the same image as --disk '{}' (disks {} and {}); give each image once",
+                    disks[i].path, disks[j].path, j, i);
         }
         seen.push_back(std::move(id));
     }

@@ -11,8 +11,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <utility>
 #include <unistd.h>
+#include <utility>
 
 #ifndef KITE_VERSION
 #define KITE_VERSION "0.0.0"
@@ -146,7 +146,8 @@ int main(int argc, char** argv) {
             continue;
         kite::log::Level level;
         if (!kite::log::parse_level(text, level))
-            return usage_error(std::string(name) + " '" + text + "': expected error, warn, info, debug or trace");
+            return usage_error(std::string(name) + " '" + text +
+                               "': expected error, warn, info, debug or trace");
         kite::log::set_level(level);
     }
     if (version_cmd->parsed()) {
