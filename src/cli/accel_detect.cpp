@@ -42,16 +42,19 @@ AccelChoice choose_x86_accel(const HostAccelFacts& facts) {
     if (facts.open_errno == EACCES || facts.open_errno == EPERM)
         return {AccelKind::Tcg, fmt::format("no permission to open {} read-write", node)};
     if (facts.open_errno != 0)
-        return {AccelKind::Tcg, fmt::format("cannot open {} read-write: {}", node, std::strerror(facts.open_errno))};
+        return {AccelKind::Tcg,
+                fmt::format("cannot open {} read-write: {}", node, std::strerror(facts.open_errno))};
     if (facts.kvm_intel)
         return {AccelKind::Kvm, fmt::format("kvm_intel is loaded and {} opens read-write", node)};
     if (facts.kvm_amd)
         return {AccelKind::Kvm, fmt::format("kvm_amd is loaded and {} opens read-write", node)};
     if (facts.kvm_pvm)
-        return {AccelKind::Tcg,
-                fmt::format("{} is kvm_pvm, a software-only KVM on which unmodified guests do not run", node)};
-    return {AccelKind::Tcg,
-            fmt::format("neither kvm_intel nor kvm_amd is loaded, so {} has no hardware virtualization", node)};
+        return {
+            AccelKind::Tcg,
+            fmt::format("{} is kvm_pvm, a software-only KVM on which unmodified guests do not run", node)};
+    return {
+        AccelKind::Tcg,
+        fmt::format("neither kvm_intel nor kvm_amd is loaded, so {} has no hardware virtualization", node)};
 }
 
 const char* accel_name(AccelKind kind) {
@@ -59,8 +62,8 @@ const char* accel_name(AccelKind kind) {
 }
 
 machine::AcceleratorFactory x86_auto_accelerator(const machine::PcConfig& config) {
-    return [device = config.kvm_device,
-            kvm = machine::pc_kvm_accelerator(config)]() -> machine::MachineResult<std::unique_ptr<accel::Accelerator>> {
+    return [device = config.kvm_device, kvm = machine::pc_kvm_accelerator(config)]()
+               -> machine::MachineResult<std::unique_ptr<accel::Accelerator>> {
         AccelChoice choice = choose_x86_accel(probe_host_accel(device));
         log::info("accel: {} ({})", accel_name(choice.kind), choice.why);
         if (choice.kind == AccelKind::Tcg)

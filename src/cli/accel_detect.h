@@ -11,7 +11,7 @@ namespace kite::cli {
 struct HostAccelFacts {
     std::string kvm_device{"/dev/kvm"};
     bool node_exists{false};
-    int open_errno{0}; // of open(kvm_device, O_RDWR); 0: it opened
+    int open_errno{0};     // of open(kvm_device, O_RDWR); 0: it opened
     bool kvm_intel{false}; // /sys/module/kvm_intel: hardware virtualization (VMX)
     bool kvm_amd{false};   // /sys/module/kvm_amd: hardware virtualization (SVM)
     bool kvm_pvm{false};   // /sys/module/kvm_pvm: a software-only KVM that runs no unmodified kernel

@@ -6,10 +6,18 @@ encoding of fuzz_bus.h, with guest RAM holding a small descriptor table and
 available ring. The fuzzer mutates from there; run this again after changing
 that encoding.
 
-Usage: make_seeds.py [CORPUS_DIR]   (default: the corpus/ folder beside this script)"""
+fuzz_riscv_cpu's seeds are the RISC-V ISA test programs (tests/guests/riscv64,
+built into build/guests/riscv64) as RAM images after a machine-state header
+that starts them in M-mode with translation off; they are written when that
+folder is given.
+
+Usage: make_seeds.py [CORPUS_DIR [RISCV_GUEST_DIR]]
+  (default CORPUS_DIR: the corpus/ folder beside this script)"""
 import os
 import struct
+import subprocess
 import sys
+import tempfile
 
 READ, WRITE, HOST, WRITE_ALIGNED = 0, 1, 2, 3
 WIDTH = {1: 0, 2: 1, 4: 2, 8: 3}
@@ -101,9 +109,25 @@ def seeds():
     yield "fuzz_virtio_net", "tx", with_ram(b"\x01" + mmio_setup(0, [1], net_features) + host(0xFF), queue_ram(False))
 
 
+def riscv_cpu_seeds(guest_dir):
+    """M-mode (flags 2), bare satp, zero CSRs and registers, then the program's image."""
+    header = struct.pack("<BQHHHHHH", 2, 0, 0, 0, 0, 0, 0, 0) + bytes(7 * 8)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("csr", "trap", "atomic", "interrupt", "paging"):
+            out = os.path.join(tmp, name)
+            subprocess.run(["riscv64-linux-gnu-objcopy", "-O", "binary", os.path.join(guest_dir, f"{name}.elf"), out],
+                           check=True)
+            with open(out, "rb") as f:
+                image = f.read()
+            yield "fuzz_riscv_cpu", name, header + image.rstrip(b"\0")
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
-    for target, name, data in seeds():
+    all_seeds = list(seeds())
+    if len(sys.argv) > 2:
+        all_seeds += riscv_cpu_seeds(sys.argv[2])
+    for target, name, data in all_seeds:
         os.makedirs(os.path.join(root, target), exist_ok=True)
         with open(os.path.join(root, target, name), "wb") as f:
             f.write(data)

@@ -15,10 +15,12 @@ Result<VirtioPlacement> attach_virt_virtio_host(Bus& mmio, devices::Plic& plic) 
     for (u32 i = 0; i < kPciIntxLines; ++i)
         lines[i] = plic.irq_line(kPciFirstIrq + i);
     auto router = std::make_shared<pci::IntxRouter>(lines);
-    auto pci = std::make_shared<pci::PciBus>([router](u8 slot, u8 pin) { return router->line_for(slot, pin); });
+    auto pci =
+        std::make_shared<pci::PciBus>([router](u8 slot, u8 pin) { return router->line_for(slot, pin); });
     TRY(mmio.insert(kPciEcamBase, kPciEcamSize, std::make_shared<pci::EcamHost>(pci), "pci-ecam"));
     TRY(mmio.insert(kPciMmioBase, kPciMmioSize,
-                    std::make_shared<pci::PciBarWindow>(pci, pci::PciSpace::Memory, kPciMmioBase), "pci-mmio"));
+                    std::make_shared<pci::PciBarWindow>(pci, pci::PciSpace::Memory, kPciMmioBase),
+                    "pci-mmio"));
     TRY(mmio.insert(kPciIoBase, kPciIoSize, std::make_shared<pci::PciBarWindow>(pci, pci::PciSpace::Io, 0),
                     "pci-io"));
     return VirtioPlacement{

@@ -20,10 +20,11 @@ using namespace virt;
 using accel::RiscvInterrupt;
 
 RiscvVirtMachine::RiscvVirtMachine(VirtConfig config, AcceleratorFactory accelerator)
-    : Machine(accelerator ? std::move(accelerator)
-                          : AcceleratorFactory([this]() -> MachineResult<std::unique_ptr<accel::Accelerator>> {
-                                return std::make_unique<tcg::TcgAccelerator>(tcg_board());
-                            })),
+    : Machine(accelerator
+                  ? std::move(accelerator)
+                  : AcceleratorFactory([this]() -> MachineResult<std::unique_ptr<accel::Accelerator>> {
+                        return std::make_unique<tcg::TcgAccelerator>(tcg_board());
+                    })),
       m_config(std::move(config)) {}
 
 RiscvVirtMachine::~RiscvVirtMachine() = default;
@@ -54,7 +55,8 @@ std::optional<std::chrono::nanoseconds> RiscvVirtMachine::wfi_timeout() {
         timeout = std::chrono::nanoseconds(*deadline > now ? *deadline - now : 0);
     }
     if (auto alarm = m_rtc->time_to_alarm_ns())
-        timeout = std::min(timeout.value_or(std::chrono::nanoseconds::max()), std::chrono::nanoseconds(*alarm));
+        timeout =
+            std::min(timeout.value_or(std::chrono::nanoseconds::max()), std::chrono::nanoseconds(*alarm));
     return timeout;
 }
 
@@ -121,7 +123,8 @@ Result<void> RiscvVirtMachine::attach_devices() {
 }
 
 MachineResult<void> RiscvVirtMachine::boot_board() {
-    auto boot = TRY_AS(ExitStatus::Usage, load_boot_images(m_memory, m_images, m_config, m_virtio->mmio_slots()));
+    auto boot =
+        TRY_AS(ExitStatus::Usage, load_boot_images(m_memory, m_images, m_config, m_virtio->mmio_slots()));
     m_images = {};
     if (m_config.dump_dtb_path)
         TRY_AS(ExitStatus::Usage, write_file(*m_config.dump_dtb_path, boot.dtb, "--dump-dtb"));
@@ -135,7 +138,8 @@ MachineResult<void> RiscvVirtMachine::boot_board() {
 }
 
 ConsoleBinding RiscvVirtMachine::console_binding() {
-    return m_virtio->console_binding(*m_console, [this](std::span<const u8> bytes) { m_uart->receive(bytes); });
+    return m_virtio->console_binding(*m_console,
+                                     [this](std::span<const u8> bytes) { m_uart->receive(bytes); });
 }
 
 void RiscvVirtMachine::after_run() {

@@ -13,7 +13,8 @@ MachineResult<std::unique_ptr<kvm::KvmSystem>> open_pc_kvm(const std::string& pa
         return std::move(*kvm);
     auto& failure = kvm.error();
     if (failure.unavailable)
-        return fail(ExitStatus::AcceleratorUnavailable, std::move(failure.error).with_context(kKvmUnavailable));
+        return fail(ExitStatus::AcceleratorUnavailable,
+                    std::move(failure.error).with_context(kKvmUnavailable));
     return fail(ExitStatus::AcceleratorFailed, std::move(failure.error).with_context("kvm"));
 }
 

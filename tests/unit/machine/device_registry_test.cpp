@@ -19,12 +19,18 @@ public:
     u32 value;
 };
 
-TEST(DeviceRegistry, SavesInOrderAndRestoresByName) {
+class DeviceRegistryTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(registry.add("a", a));
+        ASSERT_TRUE(registry.add("b", b));
+    }
     DeviceRegistry registry;
-    auto a = std::make_shared<Register>(1);
-    auto b = std::make_shared<Register>(2);
-    ASSERT_TRUE(registry.add("a", a));
-    ASSERT_TRUE(registry.add("b", b));
+    std::shared_ptr<Register> a = std::make_shared<Register>(1);
+    std::shared_ptr<Register> b = std::make_shared<Register>(2);
+};
+
+TEST_F(DeviceRegistryTest, SavesInOrderAndRestoresByName) {
     EXPECT_FALSE(registry.add("a", b)) << "names are unique";
     EXPECT_EQ(registry.size(), 2u);
 
@@ -40,12 +46,7 @@ TEST(DeviceRegistry, SavesInOrderAndRestoresByName) {
     EXPECT_EQ(b->value, 2u);
 }
 
-TEST(DeviceRegistry, AMismatchedSnapshotChangesNothing) {
-    DeviceRegistry registry;
-    auto a = std::make_shared<Register>(1);
-    auto b = std::make_shared<Register>(2);
-    ASSERT_TRUE(registry.add("a", a));
-    ASSERT_TRUE(registry.add("b", b));
+TEST_F(DeviceRegistryTest, AMismatchedSnapshotChangesNothing) {
     auto saved = registry.save_all();
     a->value = 10;
 

@@ -1,13 +1,14 @@
-#include "machine/common/machine.h"
-
 #include "accel/riscv_vcpu.h"
 #include "accel/tcg/tcg_vm.h"
 #include "devices/uart16550/uart16550_device.h"
+#include "machine/common/machine.h"
 #include "machine/common/serial_config.h"
 
 #include <array>
 #include <chrono>
 #include <gtest/gtest.h>
+#include <memory>
+#include <string>
 #include <thread>
 
 namespace kite::machine {
@@ -73,14 +74,43 @@ TEST(Machine, TheSoftwareCpuGivesARiscvVcpu) {
     EXPECT_EQ(machine.vcpu(0).as_x86(), nullptr);
 }
 
-TEST(Machine, PauseHoldsEveryVcpuAndResumeLetsThemGoOn) {
-    CountingMachine machine;
-    ASSERT_TRUE(machine.build());
-    ASSERT_TRUE(machine.boot());
-    MachineResult<int> result = 1;
-    std::thread runner([&] { result = machine.run(); });
+// Runs a built and booted machine on its own thread; stop() (or the
+// destructor, when an assertion ended the test early) stops and joins it.
+class Runner {
+public:
+    explicit Runner(CountingMachine& machine)
+        : m_machine(machine), m_thread([this] { m_result = m_machine.run(); }) {}
+    ~Runner() { (void)stop(0, "test over"); }
 
-    ASSERT_TRUE(counter_passes(machine, 0)) << "the guest never ran";
+    MachineResult<int> stop(int status, std::string reason) {
+        if (m_thread.joinable()) {
+            m_machine.run_state().request_stop(status, std::move(reason));
+            m_thread.join();
+        }
+        return m_result;
+    }
+
+private:
+    CountingMachine& m_machine;
+    MachineResult<int> m_result = 1;
+    std::thread m_thread;
+};
+
+class RunningMachine : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(machine.build());
+        ASSERT_TRUE(machine.boot());
+        runner = std::make_unique<Runner>(machine);
+        ASSERT_TRUE(counter_passes(machine, 0)) << "the guest never ran";
+    }
+    void TearDown() override { runner.reset(); }
+
+    CountingMachine machine;
+    std::unique_ptr<Runner> runner;
+};
+
+TEST_F(RunningMachine, PauseHoldsEveryVcpuAndResumeLetsThemGoOn) {
     machine.pause_all();
     EXPECT_TRUE(machine.vcpu_thread(0).paused());
     u64 held = machine.counter();
@@ -97,22 +127,14 @@ TEST(Machine, PauseHoldsEveryVcpuAndResumeLetsThemGoOn) {
     EXPECT_TRUE(counter_passes(machine, held)) << "the vCPU did not resume";
     EXPECT_FALSE(machine.vcpu_thread(0).paused());
 
-    machine.run_state().request_stop(0, "test done");
-    runner.join();
+    auto result = runner->stop(0, "test done");
     ASSERT_TRUE(result);
     EXPECT_EQ(*result, 0);
 }
 
-TEST(Machine, AStopWhilePausedEndsTheRun) {
-    CountingMachine machine;
-    ASSERT_TRUE(machine.build());
-    ASSERT_TRUE(machine.boot());
-    MachineResult<int> result = 1;
-    std::thread runner([&] { result = machine.run(); });
-    ASSERT_TRUE(counter_passes(machine, 0));
+TEST_F(RunningMachine, AStopWhilePausedEndsTheRun) {
     machine.pause_all();
-    machine.run_state().request_stop(3, "stopped while paused");
-    runner.join();
+    auto result = runner->stop(3, "stopped while paused");
     ASSERT_TRUE(result);
     EXPECT_EQ(*result, 3);
 }

@@ -1,6 +1,5 @@
-#include "machine/common/virtio_attacher.h"
-
 #include "base/le_bytes.h"
+#include "machine/common/virtio_attacher.h"
 #include "virtio/rng/virtio_rng.h"
 
 #include <gtest/gtest.h>
@@ -26,10 +25,11 @@ protected:
         return {.mmio_base = kSlotBase,
                 .mmio_stride = kSlotStride,
                 .mmio_slots = 2,
-                .mmio_irq = [this](u32 slot) {
-                    irq_slots.push_back(slot);
-                    return std::make_shared<RecordingIrqLine>();
-                },
+                .mmio_irq =
+                    [this](u32 slot) {
+                        irq_slots.push_back(slot);
+                        return std::make_shared<RecordingIrqLine>();
+                    },
                 .pci = std::move(pci)};
     }
     std::shared_ptr<virtio::VirtioRng> rng() { return std::make_shared<virtio::VirtioRng>(memory); }
