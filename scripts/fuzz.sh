@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-30}
 timeout=${FUZZ_TIMEOUT:-10}
-targets=(fuzz_x86_loader fuzz_riscv_loader fuzz_virtqueue fuzz_blk_request)
+targets=(fuzz_x86_loader fuzz_riscv_loader fuzz_virtqueue fuzz_blk_request fuzz_x86_cpu)
 selftests=(selftest_overflow selftest_hang)
 
 # clang 16 implements what libstdc++ 12's <expected> checks for, but reports an
