@@ -1,6 +1,7 @@
 // libFuzzer target: arbitrary bytes as x86-64 code (and the start state).
 // The interpreter must run any of it without crashing, hanging or tripping
-// a sanitizer: every input ends in an exception value or the budget.
+// a sanitizer: exceptions are delivered through an IDT made of the same
+// bytes until the budget runs out or a triple fault ends the run.
 //
 // Layout: the first 128 bytes (when present) seed the sixteen GPRs and
 // RFLAGS' status flags; the rest is code at 0x10000, in a 64 KiB FlatMemory
@@ -41,6 +42,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t n = std::min<std::size_t>(size, kSize - 256);
     std::copy_n(data, n, memory.bytes().begin());
     s.rip = kBase;
-    cpu.run(kBudget);
+    // The IDT and GDT are the input's bytes too, so that delivery (gates,
+    // descriptors, IST, double and triple faults) sees garbage as well.
+    s.idtr = {.base = kBase, .limit = 0xfff};
+    s.gdtr = {.base = kBase + 0x1000, .limit = 0xff};
+    s.tr = Segment{.base = kBase + 0x1100, .limit = 0x67};
+    kite::u64 left = kBudget;
+    while (left > 0) {
+        const RunResult r = cpu.run(left);
+        left -= std::min(left, r.executed + 1);
+        if (r.exception && !cpu.deliver(*r.exception))
+            break; // triple fault
+    }
     return 0;
 }

@@ -38,6 +38,12 @@ struct Segment {
     u16 attr{0};
 };
 
+// GDTR and IDTR.
+struct TableRegister {
+    u64 base{0};
+    u16 limit{0xffff};
+};
+
 // The architectural state of one x86-64 logical processor that the
 // interpreter reads and writes. Plain data: the run loop, handlers, tests and
 // (later) a translator share it.
@@ -46,12 +52,17 @@ struct CpuState {
     u64 rip{0};
     u64 rflags{flag::FIXED1};
     std::array<Segment, kSegCount> seg{};
+    TableRegister gdtr;
+    TableRegister idtr;
+    Segment tr; // the task register: base is the 64-bit TSS
     u64 cr0{0};
     u64 cr2{0};
     u64 cr3{0};
     u64 cr4{0};
     u64 cr8{0};
     u64 efer{0};
+
+    u8 cpl() const { return static_cast<u8>(seg[CS].selector & 3); }
 };
 
 } // namespace kite::x86

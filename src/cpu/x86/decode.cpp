@@ -194,6 +194,12 @@ Mapping map_mnemonic(ZydisMnemonic m, const ZydisDecodedInstruction& z) {
     case ZYDIS_MNEMONIC_SCASD:
     case ZYDIS_MNEMONIC_SCASQ:
         return {Op::Scas, false};
+    case ZYDIS_MNEMONIC_INT3:
+        return {Op::Int3, false};
+    case ZYDIS_MNEMONIC_INT:
+        return {Op::Int, false};
+    case ZYDIS_MNEMONIC_IRETQ:
+        return {Op::Iretq, false};
     default:
         break;
     }
@@ -322,7 +328,8 @@ DecodeStatus Decoder::decode(std::span<const u8> bytes, DecodedInsn& out) const 
     const bool implicit_only = out.op == Op::Movs || out.op == Op::Stos || out.op == Op::Lods ||
                                out.op == Op::Cmps || out.op == Op::Scas || out.op == Op::Cbw ||
                                out.op == Op::Cwd || out.op == Op::Pushf || out.op == Op::Popf ||
-                               out.op == Op::Lahf || out.op == Op::Sahf || out.op == Op::Leave;
+                               out.op == Op::Lahf || out.op == Op::Sahf || out.op == Op::Leave ||
+                               out.op == Op::Int3 || out.op == Op::Iretq;
     if (!implicit_only) {
         const u8 n = z.operand_count_visible < 3 ? z.operand_count_visible : 3;
         for (u8 i = 0; i < n; ++i) {

@@ -43,6 +43,9 @@ struct Exception {
     u64 fault_address{0};
     std::array<u8, 15> bytes{};
     u8 byte_count{0};
+    // A trap (INT n, INT3): RIP has moved past the instruction, and the IDT
+    // gate's DPL is checked against CPL.
+    bool software{false};
 
     static Exception gp(u32 code = 0) { return Exception{.vector = Vector::GP, .error_code = code}; }
     static Exception ss(u32 code = 0) { return Exception{.vector = Vector::SS, .error_code = code}; }

@@ -2,6 +2,7 @@
 
 #include "cpu/x86/core.h"
 #include "cpu/x86/exec.h"
+#include "cpu/x86/interrupt.h"
 
 #include <algorithm>
 
@@ -56,6 +57,11 @@ std::optional<Exception> Interpreter::fetch(DecodedInsn& out) {
     return std::nullopt;
 }
 
+bool Interpreter::deliver(const Exception& e) {
+    Core core(m_state, m_memory, m_cache);
+    return x86::deliver(core, e) == Delivery::Delivered;
+}
+
 std::optional<Exception> Interpreter::step() {
     return run(1).exception;
 }
@@ -72,6 +78,10 @@ RunResult Interpreter::run(u64 budget) {
         core.next_rip = m_state.rip + insn.length;
         if (!kHandlers[static_cast<std::size_t>(insn.op)](core, insn)) {
             result.exception = core.fault;
+            if (core.fault.software) { // a trap: it completed
+                m_state.rip = core.next_rip;
+                ++result.executed;
+            }
             return result;
         }
         m_state.rip = core.next_rip;

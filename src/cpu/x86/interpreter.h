@@ -33,6 +33,11 @@ public:
     // Executes one instruction.
     std::optional<Exception> step();
 
+    // Delivers an exception run() returned, or an external interrupt (an
+    // Exception with its vector and no error code), through the 64-bit IDT.
+    // False: the delivery ended in a triple fault (the processor shuts down).
+    bool deliver(const Exception& e);
+
     // Fetches and decodes the instruction at RIP (through the cache).
     std::optional<Exception> fetch(DecodedInsn& out);
 
