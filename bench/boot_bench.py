@@ -128,7 +128,7 @@ def main():
 
     # --- Kite ---
     if os.path.isfile(args.kite) and os.access(args.kite, os.X_OK):
-        base = [args.kite, "run", "--kernel", args.guest] + mem_kite
+        base = [args.kite, "run", "--accel", "kvm", "--kernel", args.guest] + mem_kite
         kite = Vmm("kite", base + ["--serial", "none"], base + ["--serial", "stdio"])
         problem = kite.probe(args.timeout)
         if problem:

@@ -1,7 +1,10 @@
 # Shared compile settings and helpers for Kite's per-folder libraries.
 
 add_library(kite_options INTERFACE)
-target_compile_options(kite_options INTERFACE -Wall -Wextra -Werror -Wno-missing-field-initializers)
+target_compile_options(kite_options INTERFACE -Wall -Wextra -Wno-missing-field-initializers)
+if(KITE_WERROR)
+    target_compile_options(kite_options INTERFACE -Werror)
+endif()
 target_include_directories(kite_options INTERFACE ${PROJECT_SOURCE_DIR}/src)
 if(KITE_SANITIZE)
     target_compile_options(kite_options INTERFACE -fsanitize=address,undefined -fno-sanitize-recover=all

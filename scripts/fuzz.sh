@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang-16 into build-fuzz/ and runs each for
-# a bounded time (FUZZ_SECONDS, default 30). Inputs that crash, hang (longer
+# a bounded time (FUZZ_SECONDS, default 30; FUZZ_SECONDS=600 for a longer hunt,
+# or run one binary by hand: build-fuzz/tests/fuzz/TARGET -max_total_time=N
+# build-fuzz/corpus/TARGET tests/fuzz/corpus/TARGET). Inputs that crash, hang (longer
 # than FUZZ_TIMEOUT seconds, default 10) or trigger a sanitizer report (UB
 # included) are left in build-fuzz/crashes/ and make this script fail. Each
 # run's whole log is kept in build-fuzz/logs/<target>.log: printed whole when
@@ -14,12 +16,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-30}
 timeout=${FUZZ_TIMEOUT:-10}
-targets=(fuzz_x86_loader fuzz_riscv_loader fuzz_virtqueue fuzz_blk_request fuzz_x86_cpu)
+targets=(fuzz_x86_loader fuzz_riscv_loader fuzz_virtqueue fuzz_blk_request
+         fuzz_pci fuzz_virtio_mmio fuzz_riscv_devices fuzz_virtio_net fuzz_riscv_cpu
+         fuzz_x86_cpu)
 selftests=(selftest_overflow selftest_hang)
 
 # clang 16 implements what libstdc++ 12's <expected> checks for, but reports an
 # older __cpp_concepts; state the value it supports so std::expected compiles.
-cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKITE_FUZZ=ON \
+cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKITE_FUZZ=ON -DKITE_WERROR=ON \
     -DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16 \
     -DCMAKE_CXX_FLAGS="-Wno-builtin-macro-redefined -U__cpp_concepts -D__cpp_concepts=202002L" >/dev/null
 ninja -C build-fuzz "${targets[@]}" "${selftests[@]}"
@@ -57,10 +61,14 @@ selftest selftest_overflow OVERFLOW "runtime error: signed integer overflow"
 selftest selftest_hang HANG "ERROR: libFuzzer: timeout after"
 echo "fuzz harness self-test: ok (UB and a hang both fail a run)"
 
+# Each target grows its corpus in build-fuzz/corpus/<target>, starting from
+# the seeds kept in tests/fuzz/corpus/<target> where there are some.
 for t in "${targets[@]}"; do
     mkdir -p "build-fuzz/corpus/$t"
+    seeds=()
+    [[ -d tests/fuzz/corpus/$t ]] && seeds=("tests/fuzz/corpus/$t")
     echo "fuzz: $t for ${seconds}s"
-    if ! fuzz_run "$t" "$seconds" build-fuzz/crashes "build-fuzz/corpus/$t"; then
+    if ! fuzz_run "$t" "$seconds" build-fuzz/crashes "build-fuzz/corpus/$t" "${seeds[@]}"; then
         cat "build-fuzz/logs/$t.log"
         echo "fuzz: $t FAILED (log: build-fuzz/logs/$t.log; inputs in build-fuzz/crashes/)" >&2
         exit 1

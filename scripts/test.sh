@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's second command (and what CI runs): install what is missing,
 # build, run the unit tests under AddressSanitizer + UBSan, fuzz the loaders
-# for a bounded time, then the whole suite (unit, KVM guests, CLI, system) on
+# and guest-facing devices for a bounded time, build a Release tree (-O3,
+# as a user would), then the whole suite (unit, KVM guests, CLI, system) on
 # the normal build.
 #
 # After each ctest run (ctest's own summary line stays visible),
@@ -47,6 +48,11 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 echo "== libFuzzer targets, ${FUZZ_SECONDS:-30}s each"
 scripts/fuzz.sh
+
+# A user's build: Release (-O3), without the tests, and with warnings as errors
+# so CI catches what -O3 alone warns about.
+echo "== Release build"
+KITE_BUILD_DIR=build-release scripts/build.sh -DCMAKE_BUILD_TYPE=Release -DKITE_BUILD_TESTS=OFF
 
 echo "== whole suite"
 scripts/build.sh

@@ -1,5 +1,7 @@
 #include "block/disk_image.h"
 
+#include "base/file_io.h"
+
 #include <cerrno>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -11,10 +13,7 @@ namespace kite::block {
 namespace {
 
 // The image's size: st_size for a regular file, the device size for a block device.
-Result<u64> image_size(int fd, const std::string& path) {
-    struct stat st {};
-    if (::fstat(fd, &st) != 0)
-        return errno_error(fmt::format("stat disk image {}", path));
+Result<u64> image_size(int fd, const struct stat& st, const std::string& path) {
     if (S_ISDIR(st.st_mode))
         return error("disk image {} is a directory", path);
     if (S_ISREG(st.st_mode))
@@ -48,11 +47,11 @@ Result<void> lock_image(int fd, const std::string& path, bool readonly) {
 } // namespace
 
 Result<DiskImage> DiskImage::open(const std::string& path, bool readonly) {
-    const int flags = (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
-    UniqueFd fd(::open(path.c_str(), flags));
-    if (!fd)
-        return errno_error(fmt::format("open disk image {}", path));
-    const u64 size = TRY(image_size(fd.get(), path));
+    const int flags = readonly ? O_RDONLY : O_RDWR;
+    // A FIFO would block open() until a writer came: open without blocking, then refuse it.
+    OpenedFile file = TRY(open_without_blocking(path, flags, "open disk image"));
+    UniqueFd fd = std::move(file.fd);
+    const u64 size = TRY(image_size(fd.get(), file.status, path));
     if (size == 0)
         return error("disk image {} is empty", path);
     if (size % kSectorSize != 0)

@@ -2,6 +2,7 @@
 
 #include "base/log.h"
 #include "base/unique_fd.h"
+#include "base/file_io.h"
 #include "chardev/escape_filter.h"
 
 #include <algorithm>
@@ -232,10 +233,8 @@ Result<std::unique_ptr<CharBackend>> open_stdio_backend() {
 }
 
 Result<std::unique_ptr<CharBackend>> open_file_backend(const std::string& path) {
-    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd)
-        return errno_error(fmt::format("open serial output file {}", path));
-    return std::make_unique<FileBackend>(std::move(fd), path);
+    OpenedFile file = TRY(open_without_blocking(path, O_WRONLY | O_CREAT | O_TRUNC, "open serial output file"));
+    return std::make_unique<FileBackend>(std::move(file.fd), path);
 }
 
 Result<std::unique_ptr<CharBackend>> open_null_backend() {

@@ -1,9 +1,10 @@
 #include "cli/arch_detect.h"
 
+#include "base/file_io.h"
 #include "base/types.h"
 
 #include <cstring>
-#include <fstream>
+#include <fcntl.h>
 #include <vector>
 
 namespace kite::cli {
@@ -26,12 +27,15 @@ T read_le(const std::vector<u8>& bytes, std::size_t offset) {
 } // namespace
 
 std::optional<std::string> detect_kernel_arch(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file)
+    // Only a regular file: a FIFO would block here (the loader then says what is wrong).
+    auto file = open_without_blocking(path, O_RDONLY, "kernel");
+    if (!file || !file->is_regular())
         return std::nullopt;
     std::vector<u8> head(kMultibootSearch);
-    file.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
-    head.resize(static_cast<std::size_t>(file.gcount()));
+    auto got = read_fully(file->fd.get(), head);
+    if (!got)
+        return std::nullopt;
+    head.resize(*got);
 
     if (head.size() >= 20 && std::memcmp(head.data(),
                                          "\x7f"

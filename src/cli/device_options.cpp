@@ -4,6 +4,8 @@
 #include "net/hostfwd.h"
 #include "net/mac_address.h"
 
+#include <algorithm>
+
 namespace kite::cli {
 
 using machine::VirtioTransport;
@@ -58,8 +60,28 @@ Result<std::string> require_value(const OptionItem& item) {
     return item.value;
 }
 
-Result<machine::DiskConfig> disk_from(const std::vector<OptionItem>& items) {
+// A key given twice in one option (`path=a,path=b`) is a mistake, not an
+// override; `ro` is `readonly` spelt short. Only `repeatable` keys may repeat.
+Result<void> reject_repeated_keys(const std::vector<OptionItem>& items,
+                                  std::initializer_list<std::string_view> repeatable = {}) {
+    auto canonical = [](std::string_view key) { return key == "ro" ? std::string_view("readonly") : key; };
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        std::string_view key = canonical(items[i].key);
+        if (std::find(repeatable.begin(), repeatable.end(), key) != repeatable.end())
+            continue;
+        for (std::size_t j = 0; j < i; ++j) {
+            if (canonical(items[j].key) == key)
+                return error("{} is given twice", key);
+        }
+    }
+    return {};
+}
+
+Result<machine::DiskConfig> disk_from(const std::vector<OptionItem>& items,
+                                      machine::VirtioTransport transport) {
+    TRY(reject_repeated_keys(items));
     machine::DiskConfig disk;
+    disk.transport = transport;
     bool have_path = false;
     for (const auto& item : items) {
         if (item.key == "path") {
@@ -82,8 +104,11 @@ Result<machine::DiskConfig> disk_from(const std::vector<OptionItem>& items) {
     return disk;
 }
 
-Result<machine::NetConfig> net_from(const std::vector<OptionItem>& items) {
+Result<machine::NetConfig> net_from(const std::vector<OptionItem>& items,
+                                    machine::VirtioTransport transport) {
+    TRY(reject_repeated_keys(items, {"hostfwd"}));
     machine::NetConfig net;
+    net.transport = transport;
     const auto& first = items.front();
     if (first.key == "user" && !first.has_value) {
         net.backend = machine::NetBackendKind::User;
@@ -112,8 +137,9 @@ Result<machine::NetConfig> net_from(const std::vector<OptionItem>& items) {
     return net;
 }
 
-Result<machine::ConsoleConfig> console_from(std::string_view text) {
+Result<machine::ConsoleConfig> console_from(std::string_view text, machine::VirtioTransport transport) {
     machine::ConsoleConfig console;
+    console.transport = transport;
     std::string_view host = text;
     constexpr std::string_view kTransport = ",transport=";
     if (auto pos = text.rfind(kTransport); pos != std::string_view::npos) {
@@ -129,18 +155,18 @@ Result<machine::ConsoleConfig> console_from(std::string_view text) {
 
 } // namespace
 
-Result<machine::DiskConfig> parse_disk(std::string_view text) {
+Result<machine::DiskConfig> parse_disk(std::string_view text, machine::VirtioTransport transport) {
     auto items = TRY_CONTEXT(split_option_list(text), fmt::format("--disk '{}'", text));
-    return TRY_CONTEXT(disk_from(items), fmt::format("--disk '{}'", text));
+    return TRY_CONTEXT(disk_from(items, transport), fmt::format("--disk '{}'", text));
 }
 
-Result<machine::NetConfig> parse_net(std::string_view text) {
+Result<machine::NetConfig> parse_net(std::string_view text, machine::VirtioTransport transport) {
     auto items = TRY_CONTEXT(split_option_list(text), fmt::format("--net '{}'", text));
-    return TRY_CONTEXT(net_from(items), fmt::format("--net '{}'", text));
+    return TRY_CONTEXT(net_from(items, transport), fmt::format("--net '{}'", text));
 }
 
-Result<machine::ConsoleConfig> parse_console(std::string_view text) {
-    return TRY_CONTEXT(console_from(text), fmt::format("--console '{}'", text));
+Result<machine::ConsoleConfig> parse_console(std::string_view text, machine::VirtioTransport transport) {
+    return TRY_CONTEXT(console_from(text, transport), fmt::format("--console '{}'", text));
 }
 
 } // namespace kite::cli

@@ -19,8 +19,12 @@ struct OptionItem {
 };
 Result<std::vector<OptionItem>> split_option_list(std::string_view text);
 
-Result<machine::DiskConfig> parse_disk(std::string_view text);
-Result<machine::NetConfig> parse_net(std::string_view text);
-Result<machine::ConsoleConfig> parse_console(std::string_view text);
+// `transport` is the board's default when the text names none.
+Result<machine::DiskConfig> parse_disk(std::string_view text,
+                                       machine::VirtioTransport transport = machine::VirtioTransport::Mmio);
+Result<machine::NetConfig> parse_net(std::string_view text,
+                                     machine::VirtioTransport transport = machine::VirtioTransport::Mmio);
+Result<machine::ConsoleConfig>
+parse_console(std::string_view text, machine::VirtioTransport transport = machine::VirtioTransport::Mmio);
 
 } // namespace kite::cli

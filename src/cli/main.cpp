@@ -2,16 +2,17 @@
 // runs it, and maps the outcome to the process exit status.
 
 #include "base/log.h"
-#include "chardev/char_backend.h"
+#include "cli/accel_detect.h"
 #include "cli/run_options.h"
+#include "machine/common/process_setup.h"
 #include "machine/x86_pc/pc_board.h"
 
 #include <CLI/CLI.hpp>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
+#include <utility>
 
 #ifndef KITE_VERSION
 #define KITE_VERSION "0.0.0"
@@ -48,26 +49,6 @@ kite::cli::DefaultGuest default_guest() {
     return guest;
 }
 
-// A crash must not leave the user's terminal in raw mode: restore it, then let
-// the signal take its default course (core dump, status).
-void on_fatal_signal(int signo) {
-    kite::restore_terminal();
-    std::signal(signo, SIG_DFL);
-    std::raise(signo);
-}
-
-void install_process_signal_handlers() {
-    // A closed stdout pipe becomes a write error the serial backend reports once.
-    std::signal(SIGPIPE, SIG_IGN);
-    for (int signo : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) {
-        struct sigaction sa {};
-        sa.sa_handler = on_fatal_signal;
-        sigemptyset(&sa.sa_mask);
-        sa.sa_flags = SA_RESETHAND;
-        sigaction(signo, &sa, nullptr);
-    }
-}
-
 int usage_error(const std::string& message) {
     std::fprintf(stderr, "kite: error: %s\n", message.c_str());
     return kite::to_int(ExitStatus::Usage);
@@ -82,11 +63,15 @@ int run(const kite::cli::RunOptions& options) {
         auto config = kite::cli::to_pc_config(options, default_guest());
         if (!config)
             return usage_error(config.error().message());
-        result = kite::machine::run_pc(*config);
+        kite::machine::AcceleratorFactory accelerator; // --accel kvm: KVM, whatever the host
+        if (options.accel == "auto")
+            accelerator = kite::cli::x86_auto_accelerator(*config);
+        result = kite::machine::run_pc(*config, std::move(accelerator));
     } else {
         auto config = kite::cli::to_virt_config(options, default_guest());
         if (!config)
             return usage_error(config.error().message());
+        kite::log::info("accel: tcg (riscv64 guests run on the software CPU)");
         result = kite::machine::run_riscv_virt(*config);
     }
     if (!result) {
@@ -99,7 +84,9 @@ int run(const kite::cli::RunOptions& options) {
 } // namespace
 
 int main(int argc, char** argv) {
-    install_process_signal_handlers();
+    // Before anything opens an fd or starts a thread.
+    if (auto prepared = kite::machine::prepare_process(); !prepared)
+        return usage_error(prepared.error().message());
     CLI::App app{"Kite: a small, fast virtual machine monitor", "kite"};
     app.require_subcommand(0, 1);
     app.set_version_flag("--version", KITE_VERSION);
@@ -151,10 +138,16 @@ int main(int argc, char** argv) {
         return usage_error(std::string(e.what()) + " (see kite --help)");
     }
 
-    if (!log_level.empty()) {
+    // KITE_LOG and --log take the same values, and a bad one is the same error.
+    const char* env_level = std::getenv("KITE_LOG");
+    for (auto [name, text] : {std::pair{"KITE_LOG", env_level ? std::string(env_level) : std::string()},
+                              std::pair{"--log", log_level}}) {
+        if (text.empty())
+            continue;
         kite::log::Level level;
-        if (!kite::log::parse_level(log_level, level))
-            return usage_error("--log '" + log_level + "': expected error, warn, info, debug or trace");
+        if (!kite::log::parse_level(text, level))
+            return usage_error(std::string(name) + " '" + text +
+                               "': expected error, warn, info, debug or trace");
         kite::log::set_level(level);
     }
     if (version_cmd->parsed()) {

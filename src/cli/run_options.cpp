@@ -2,6 +2,7 @@
 
 #include "base/size.h"
 #include "cli/arch_detect.h"
+#include "cli/device_conflicts.h"
 #include "cli/device_options.h"
 
 namespace kite::cli {
@@ -44,26 +45,44 @@ Result<machine::SerialConfig> parse_parallel(const std::string& text) {
 
 namespace {
 
-Result<void> reject_unsupported_devices(const RunOptions& o) {
-    // The pc board gets virtio over PCI in a later milestone.
-    if (!o.disks.empty())
-        return error("--disk: not supported yet for x86_64 (virtio devices run on the riscv64 virt board)");
-    if (!o.nets.empty())
-        return error("--net: not supported yet for x86_64 (virtio devices run on the riscv64 virt board)");
-    if (o.console)
-        return error("--console: not supported yet for x86_64 (virtio devices run on the riscv64 virt board)");
-    return {};
+// Guest RAM is mapped in whole 4 KiB pages: another size is a usage error
+// here rather than a failure of the accelerator later.
+Result<u64> parse_memory(const std::string& text) {
+    u64 bytes = TRY_CONTEXT(parse_size(text), "--memory");
+    constexpr u64 kPage = 4 * KiB;
+    if (bytes % kPage != 0)
+        return error("--memory '{}': must be a whole number of 4 KiB pages", text);
+    return bytes;
 }
 
-Result<void> parse_virtio_devices(const RunOptions& o, machine::VirtConfig& config) {
+// --disk, --net and --console into a board configuration, with the board's
+// default transport for those that name none.
+template <typename Config>
+Result<void> parse_virtio_devices(const RunOptions& o, machine::VirtioTransport transport, Config& config) {
     for (const auto& text : o.disks)
-        config.disks.push_back(TRY(parse_disk(text)));
+        config.disks.push_back(TRY(parse_disk(text, transport)));
     for (const auto& text : o.nets)
-        config.nets.push_back(TRY(parse_net(text)));
+        config.nets.push_back(TRY(parse_net(text, transport)));
     if (o.console)
-        config.console = TRY(parse_console(*o.console));
+        config.console = TRY(parse_console(*o.console, transport));
     if (config.console.host.mode == machine::SerialMode::Stdio && config.serial.mode == machine::SerialMode::Stdio)
         return error("--console stdio: the serial port already uses stdio (add --serial none or file=PATH)");
+    return check_device_conflicts(config.disks, config.nets);
+}
+
+// The pc board has virtio over PCI only.
+Result<void> reject_virtio_mmio(const machine::PcConfig& config) {
+    constexpr auto kMmio = machine::VirtioTransport::Mmio;
+    constexpr std::string_view kWhy =
+        "transport=mmio: the x86_64 pc board has virtio over PCI only (use transport=pci)";
+    for (const auto& disk : config.disks)
+        if (disk.transport == kMmio)
+            return error("--disk '{}': {}", disk.path, kWhy);
+    for (const auto& nic : config.nets)
+        if (nic.transport == kMmio)
+            return error("--net: {}", kWhy);
+    if (config.console.host.mode != machine::SerialMode::None && config.console.transport == kMmio)
+        return error("--console: {}", kWhy);
     return {};
 }
 
@@ -78,18 +97,19 @@ Result<machine::PcConfig> to_pc_config(const RunOptions& o, const DefaultGuest& 
         return error("--firmware '{}': not supported yet for x86_64 (only none)", *o.firmware);
     if (o.dump_dtb)
         return error("--dump-dtb: x86_64 guests have no device tree");
-    TRY(reject_unsupported_devices(o));
 
     machine::PcConfig config;
     config.dump_acpi_dir = o.dump_acpi;
     config.cpus = o.cpus;
-    config.memory = TRY_CONTEXT(parse_size(o.memory), "--memory");
+    config.memory = TRY(parse_memory(o.memory));
     config.cmdline = o.cmdline;
     config.initrd_path = o.initrd;
     config.serial = TRY(parse_serial(o.serial));
     if (o.kvm_device)
         config.kvm_device = *o.kvm_device;
     config.parallel = TRY(parse_parallel(o.parallel));
+    TRY(parse_virtio_devices(o, machine::VirtioTransport::Pci, config));
+    TRY(reject_virtio_mmio(config));
     if (o.kernel)
         config.kernel_path = *o.kernel;
     else if (!defaults.x86_kernel.empty())
@@ -114,10 +134,10 @@ Result<machine::VirtConfig> to_virt_config(const RunOptions& o, const DefaultGue
 
     machine::VirtConfig config;
     config.cpus = o.cpus;
-    config.memory = TRY_CONTEXT(parse_size(o.memory), "--memory");
+    config.memory = TRY(parse_memory(o.memory));
     config.cmdline = o.cmdline;
     config.serial = TRY(parse_serial(o.serial));
-    TRY(parse_virtio_devices(o, config));
+    TRY(parse_virtio_devices(o, machine::VirtioTransport::Mmio, config));
     config.dump_dtb_path = o.dump_dtb;
     if (o.firmware && *o.firmware == "none") {
         if (!o.kernel)

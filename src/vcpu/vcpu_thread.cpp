@@ -36,6 +36,10 @@ VcpuThread::~VcpuThread() {
 }
 
 Result<void> VcpuThread::start() {
+    {
+        std::lock_guard lock(m_pause_mutex);
+        m_running = true;
+    }
     m_thread = std::thread([this] { loop(); });
     return {};
 }
@@ -44,6 +48,43 @@ void VcpuThread::kick() {
     m_vcpu->request_exit();
     if (m_thread.joinable())
         pthread_kill(m_thread.native_handle(), kKickSignal);
+    // A paused thread waits on the condition variable, not in run().
+    std::lock_guard lock(m_pause_mutex);
+    m_pause_changed.notify_all();
+}
+
+void VcpuThread::request_pause() {
+    {
+        std::lock_guard lock(m_pause_mutex);
+        m_pause_requested = true;
+    }
+    kick();
+}
+
+void VcpuThread::wait_paused() {
+    std::unique_lock lock(m_pause_mutex);
+    m_pause_changed.wait(lock, [&] { return m_paused || !m_running; });
+}
+
+void VcpuThread::resume() {
+    std::lock_guard lock(m_pause_mutex);
+    m_pause_requested = false;
+    m_pause_changed.notify_all();
+}
+
+bool VcpuThread::paused() const {
+    std::lock_guard lock(m_pause_mutex);
+    return m_paused;
+}
+
+void VcpuThread::hold_if_paused() {
+    std::unique_lock lock(m_pause_mutex);
+    if (!m_pause_requested)
+        return;
+    m_paused = true;
+    m_pause_changed.notify_all();
+    m_pause_changed.wait(lock, [&] { return !m_pause_requested || m_state->stopping(); });
+    m_paused = false;
 }
 
 void VcpuThread::join() {
@@ -61,6 +102,9 @@ void VcpuThread::loop() {
     pthread_sigmask(SIG_UNBLOCK, &unblock, nullptr);
 
     while (!m_state->stopping()) {
+        hold_if_paused();
+        if (m_state->stopping())
+            break;
         auto exit = m_vcpu->run();
         if (!exit) {
             // Not an exit of the guest's making: the accelerator call itself failed.
@@ -76,6 +120,9 @@ void VcpuThread::loop() {
             break;
         }
     }
+    std::lock_guard lock(m_pause_mutex);
+    m_running = false;
+    m_pause_changed.notify_all();
 }
 
 } // namespace kite

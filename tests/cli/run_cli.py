@@ -12,10 +12,11 @@ Usage:
   --needs-kvm            the check is only meaningful with a usable KVM: skip
                          (exit 77) when /dev/kvm cannot be opened
   --timeout SECONDS      kill Kite and fail after this long (default 30)
+  --env NAME=VALUE       set NAME in Kite's environment (repeatable)
 
 Placeholders in KITE_ARGS: {garbage} becomes the path of a freshly written
 4 KiB file of random bytes, {tmp} a fresh temporary directory, {big} a sparse
-32 MiB file, and {head:PATH} a copy of the first 100 bytes of PATH (a
+32 MiB file, {fifo} a FIFO that nobody opens, and {head:PATH} a copy of the first 100 bytes of PATH (a
 truncated file). Made-up x86 kernels: {bzimage:K=V,...} a Linux bzImage
 (keys: version, init_size, pref, initrd_max, truncate; its 64-bit entry
 reports CS through the debug-exit port), {pvh:desc=N} an ELF64 with a PVH
@@ -117,6 +118,7 @@ def main():
     ap.add_argument("--stderr-lines", type=int)
     ap.add_argument("--needs-kvm", action="store_true")
     ap.add_argument("--timeout", type=float, default=30.0)
+    ap.add_argument("--env", action="append", default=[])
     ap.add_argument("args", nargs="*")
     args = ap.parse_args()
 
@@ -136,6 +138,8 @@ def main():
         big = os.path.join(tmp, "big.bin")
         with open(big, "wb") as f:
             f.truncate(32 * 1024 * 1024)
+        fifo = os.path.join(tmp, "fifo")
+        os.mkfifo(fifo)
 
         made = {"{bzimage:": make_bzimage, "{pvh:": make_pvh,
                 "{mbaout:": lambda spec: make_multiboot_aout(int(spec, 0))}
@@ -152,12 +156,14 @@ def main():
                 with open(arg[6:-1], "rb") as src, open(head, "wb") as dst:
                     dst.write(src.read(100))
                 return head
-            return arg.replace("{garbage}", garbage).replace("{tmp}", scratch).replace("{big}", big)
+            return arg.replace("{garbage}", garbage).replace("{tmp}", scratch).replace("{big}", big).replace("{fifo}", fifo)
 
         kite_args = [expand(a) for a in args.args]
         cmd = [args.kite] + kite_args
         try:
-            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=args.timeout)
+            env = dict(os.environ, **dict(item.split("=", 1) for item in args.env))
+            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=args.timeout,
+                                  env=env)
         except subprocess.TimeoutExpired as e:
             return report([f"TIMEOUT: kite did not exit within {args.timeout:g} s (killed)"], cmd, None,
                           [("stdout", decode(e.stdout)), ("stderr", decode(e.stderr))])

@@ -22,6 +22,22 @@ T take(std::span<const u8>& in) {
     return value;
 }
 
+// Guest RAM of one region [base, base + size); targets keep one for the
+// process (`static const GuestMemory memory = fuzz::one_region(...)`).
+inline GuestMemory one_region(GuestAddress base, u64 size) {
+    GuestMemory memory;
+    if (!memory.add_region(base, size))
+        std::abort();
+    return memory;
+}
+
+// Entropy for a virtio-rng under fuzzing: the same bytes every time, so a
+// finding replays.
+inline Result<void> fixed_entropy(std::span<u8> out) {
+    std::fill(out.begin(), out.end(), u8{0x5A});
+    return {};
+}
+
 // Guest RAM [base, base + size) becomes the rest of the input, zero-padded:
 // descriptor tables, rings and buffers as a hostile guest would lay them out.
 inline void load_guest_ram(const GuestMemory& memory, GuestAddress base, u64 size, std::span<const u8> in) {

@@ -24,12 +24,7 @@ constexpr u64 kRamBase = 0x1000'0000;
 constexpr u64 kRamSize = 256 * KiB;
 
 const GuestMemory& guest_memory() {
-    static GuestMemory memory = [] {
-        GuestMemory m;
-        if (!m.add_region(GuestAddress(kRamBase), kRamSize))
-            std::abort();
-        return m;
-    }();
+    static const GuestMemory memory = fuzz::one_region(GuestAddress(kRamBase), kRamSize);
     return memory;
 }
 

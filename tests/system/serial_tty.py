@@ -13,7 +13,7 @@ kite, guest = sys.argv[1], sys.argv[2]
 require_kvm()
 require_built(("kite binary", kite), ("demo guest", guest))
 
-proc = PtyProcess([kite, "run", "--kernel", guest, "--serial", "stdio"])
+proc = PtyProcess([kite, "run", "--accel", "kvm", "--kernel", guest, "--serial", "stdio"])
 
 if not proc.read_until(b"Kite demo guest", 20):
     rc = proc.wait_exit(5)

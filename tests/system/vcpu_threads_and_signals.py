@@ -16,7 +16,7 @@ require_built(("kite binary", kite), ("demo guest", guest))
 
 with tempfile.TemporaryDirectory() as tmp:
     serial = os.path.join(tmp, "serial.txt")
-    proc = subprocess.Popen([kite, "run", "--cpus", "3", "--kernel", guest, "--serial", f"file={serial}"],
+    proc = subprocess.Popen([kite, "run", "--accel", "kvm", "--cpus", "3", "--kernel", guest, "--serial", f"file={serial}"],
                             stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
     def banner_seen():

@@ -136,8 +136,12 @@ Result<accel::VcpuExit> KvmVcpu::run() {
     int r = ::ioctl(m_fd.get(), KVM_RUN, 0);
     if (r < 0) {
         // EINTR: a kick signal arrived; EAGAIN: immediate_exit was already set.
-        if (errno == EINTR || errno == EAGAIN)
+        // Either way the request has been seen: clear it, so the next KVM_RUN
+        // (after a pause, say) runs the guest again instead of returning at once.
+        if (errno == EINTR || errno == EAGAIN) {
+            __atomic_store_n(&run_struct()->immediate_exit, 0, __ATOMIC_SEQ_CST);
             return accel::InterruptedExit{};
+        }
         return errno_error(fmt::format("KVM_RUN on vCPU {}", m_index));
     }
     return decode_exit();

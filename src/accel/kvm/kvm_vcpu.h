@@ -2,6 +2,7 @@
 
 #include "accel/accelerator.h"
 #include "accel/kvm/kvm_system.h"
+#include "accel/x86_vcpu.h"
 #include "base/mmap_region.h"
 #include "base/unique_fd.h"
 
@@ -12,7 +13,7 @@
 namespace kite::kvm {
 
 // One KVM vCPU: its fd, the shared kvm_run page, and one method per ioctl used.
-class KvmVcpu final : public accel::Vcpu {
+class KvmVcpu final : public accel::Vcpu, public accel::X86Vcpu {
 public:
     // Creates the vCPU and gives it CPUID (with its APIC ID and the topology),
     // boot MSRs and a BIOS-like LAPIC (LINT0 = ExtINT, LINT1 = NMI).
@@ -23,8 +24,9 @@ public:
     Result<accel::VcpuExit> run() override;
     void request_exit() override;
     std::string describe_state() override;
+    accel::X86Vcpu* as_x86() override { return this; }
 
-    Result<void> set_entry_state(const accel::X86EntryState& state);
+    Result<void> set_entry_state(const accel::X86EntryState& state) override;
 
     Result<kvm_regs> get_regs() const;
     Result<void> set_regs(const kvm_regs& regs);

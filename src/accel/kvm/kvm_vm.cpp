@@ -1,9 +1,9 @@
 #include "accel/kvm/kvm_vm.h"
 
-#include <atomic>
-
 #include "accel/kvm/kvm_ioctl.h"
 #include "accel/kvm/kvm_vcpu.h"
+
+#include <atomic>
 
 namespace kite::kvm {
 namespace {
@@ -36,6 +36,25 @@ private:
     std::shared_ptr<UniqueFd> m_vm_fd;
     u32 m_gsi;
     std::atomic<bool> m_asserted{false};
+};
+
+// Injects an MSI through the in-kernel irqchip (the LAPICs decode address and data).
+class KvmMsiSink final : public pci::MsiSink {
+public:
+    explicit KvmMsiSink(std::shared_ptr<UniqueFd> vm_fd) : m_vm_fd(std::move(vm_fd)) {}
+
+    void send_msi(u64 address, u32 data) override {
+        kvm_msi msi{};
+        msi.address_lo = static_cast<u32>(address);
+        msi.address_hi = static_cast<u32>(address >> 32);
+        msi.data = data;
+        // 0 means the guest blocked it (a masked or absent APIC), as on hardware;
+        // failure means the VM is being torn down. A device cannot act on either.
+        (void)checked_ioctl(m_vm_fd->get(), KVM_SIGNAL_MSI, &msi, "KVM_SIGNAL_MSI");
+    }
+
+private:
+    std::shared_ptr<UniqueFd> m_vm_fd;
 };
 
 } // namespace
@@ -75,17 +94,17 @@ Result<std::shared_ptr<IrqLine>> KvmVm::irq_line(u32 gsi) {
     return std::make_shared<KvmIrqLine>(m_fd, gsi);
 }
 
+std::shared_ptr<pci::MsiSink> KvmVm::msi_sink() {
+    auto have = checked_ioctl(m_fd->get(), KVM_CHECK_EXTENSION, KVM_CAP_SIGNAL_MSI, "KVM_CHECK_EXTENSION");
+    if (!have || *have <= 0)
+        return nullptr;
+    return std::make_shared<KvmMsiSink>(m_fd);
+}
+
 Result<std::unique_ptr<accel::Vcpu>> KvmVm::create_vcpu(u32 index) {
     if (index >= m_config.vcpu_count)
         return error("kvm: vCPU index {} beyond the configured {}", index, m_config.vcpu_count);
     return TRY(KvmVcpu::create(m_fd->get(), index, m_config.vcpu_count, *m_caps, m_memory));
-}
-
-Result<void> KvmVm::set_x86_entry_state(accel::Vcpu& vcpu, const accel::X86EntryState& state) {
-    auto* kvm_vcpu = dynamic_cast<KvmVcpu*>(&vcpu);
-    if (!kvm_vcpu)
-        return error("kvm: vCPU {} was not created by KVM", vcpu.index());
-    return kvm_vcpu->set_entry_state(state);
 }
 
 } // namespace kite::kvm

@@ -16,8 +16,9 @@ public:
 
     Result<void> map_memory(const GuestMemory& memory) override;
     Result<std::shared_ptr<IrqLine>> irq_line(u32 gsi) override;
+    // KVM_SIGNAL_MSI, when the host's KVM has KVM_CAP_SIGNAL_MSI.
+    std::shared_ptr<pci::MsiSink> msi_sink() override;
     Result<std::unique_ptr<accel::Vcpu>> create_vcpu(u32 index) override;
-    Result<void> set_x86_entry_state(accel::Vcpu& vcpu, const accel::X86EntryState& state) override;
 
 private:
     KvmVm(std::shared_ptr<UniqueFd> fd, std::shared_ptr<const KvmCapabilities> caps, accel::VmConfig config)

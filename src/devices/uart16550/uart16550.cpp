@@ -3,6 +3,8 @@
 #include "base/log.h"
 
 #include <algorithm>
+#include <array>
+#include <vector>
 
 namespace kite::devices {
 
@@ -310,6 +312,59 @@ void Uart16550::update_irq() {
     // Deliberately not gated on MCR.OUT2: not every guest sets it, and QEMU does not gate either.
     m_irq_level = pending_interrupt_id() != kIirNone;
     m_irq->set_level(m_irq_level);
+}
+
+namespace {
+
+void put_queue(StateWriter& out, const std::deque<u8>& queue) {
+    std::vector<u8> bytes(queue.begin(), queue.end());
+    out.put_bytes(bytes);
+}
+
+Result<std::deque<u8>> get_queue(StateReader& in, std::size_t limit) {
+    auto bytes = TRY(in.get_bytes(limit));
+    return std::deque<u8>(bytes.begin(), bytes.end());
+}
+
+} // namespace
+
+void Uart16550::save(StateWriter& out) const {
+    for (u8 reg : {m_ier, m_fcr, m_lcr, m_mcr, m_msr_deltas, m_scr, m_dll, m_dlm})
+        out.put_u8(reg);
+    out.put_bool(m_overrun);
+    out.put_bool(m_thr_ipending);
+    out.put_u64(m_dropped_input);
+    put_queue(out, m_rx_fifo);
+    put_queue(out, m_host_queue);
+}
+
+Result<void> Uart16550::restore(StateReader& in) {
+    std::array<u8, 8> regs{};
+    for (u8& reg : regs)
+        reg = TRY(in.get_u8());
+    bool overrun = TRY(in.get_bool());
+    bool thr_ipending = TRY(in.get_bool());
+    u64 dropped = TRY(in.get_u64());
+    auto rx_fifo = TRY_CONTEXT(get_queue(in, kFifoSize), "uart16550 receive FIFO");
+    auto host_queue = TRY_CONTEXT(get_queue(in, kHostQueueLimit), "uart16550 host queue");
+    TRY(in.expect_end());
+    // Only now, with every field checked, does the device change.
+    auto [ier, fcr, lcr, mcr, msr_deltas, scr, dll, dlm] = regs;
+    m_ier = ier;
+    m_fcr = fcr;
+    m_lcr = lcr;
+    m_mcr = mcr;
+    m_msr_deltas = msr_deltas;
+    m_scr = scr;
+    m_dll = dll;
+    m_dlm = dlm;
+    m_overrun = overrun;
+    m_thr_ipending = thr_ipending;
+    m_dropped_input = dropped;
+    m_rx_fifo = std::move(rx_fifo);
+    m_host_queue = std::move(host_queue);
+    update_irq();
+    return {};
 }
 
 } // namespace kite::devices

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "base/error.h"
+#include "base/state_stream.h"
 #include "base/types.h"
 #include "bus/irq_line.h"
 
@@ -55,6 +57,11 @@ public:
     u16 divisor() const { return static_cast<u16>(m_dll | (m_dlm << 8)); }
     // The level last driven on the IRQ line.
     bool irq_level() const { return m_irq_level; }
+
+    // Registers, FIFO and host queue; restore() drives the IRQ line to the
+    // restored level and refuses a stream it did not write.
+    void save(StateWriter& out) const;
+    Result<void> restore(StateReader& in);
 
 private:
     bool dlab() const;

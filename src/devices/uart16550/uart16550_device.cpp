@@ -33,4 +33,14 @@ u64 Uart16550Device::dropped_input_count() const {
     return m_core.dropped_input_count();
 }
 
+void Uart16550Device::save_state(StateWriter& out) const {
+    std::lock_guard lock(m_mutex);
+    m_core.save(out);
+}
+
+Result<void> Uart16550Device::restore_state(StateReader& in) {
+    std::lock_guard lock(m_mutex);
+    return m_core.restore(in);
+}
+
 } // namespace kite::devices

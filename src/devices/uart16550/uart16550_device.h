@@ -1,6 +1,7 @@
 #pragma once
 
 #include "bus/bus_device.h"
+#include "bus/device_state.h"
 #include "bus/register_device.h"
 #include "devices/uart16550/uart16550.h"
 
@@ -12,7 +13,7 @@ namespace kite::devices {
 // vCPU threads and host input on another thread, so the core sits behind a lock.
 // The output sink and the IRQ line are called with that lock held: neither may
 // call back into this device.
-class Uart16550Device final : public BusDevice {
+class Uart16550Device final : public BusDevice, public DeviceState {
 public:
     static constexpr u64 kPortCount = 8;
 
@@ -28,6 +29,9 @@ public:
 
     u64 bad_width_count() const { return m_regs.ignored_access_count(); }
     u64 dropped_input_count() const;
+
+    void save_state(StateWriter& out) const override;
+    Result<void> restore_state(StateReader& in) override;
 
 private:
     mutable std::mutex m_mutex;

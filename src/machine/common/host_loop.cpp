@@ -2,6 +2,7 @@
 
 #include "base/log.h"
 #include "event/event_loop.h"
+#include "machine/common/process_setup.h"
 
 #include <chrono>
 #include <csignal>
@@ -15,11 +16,8 @@
 namespace kite::machine {
 
 Result<UniqueFd> termination_signalfd() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
+    sigset_t set = termination_signals();
+    // Normally blocked since prepare_process(); blocking again costs nothing.
     if (pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0)
         return error("pthread_sigmask failed");
     UniqueFd fd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));

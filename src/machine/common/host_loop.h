@@ -15,8 +15,9 @@
 
 namespace kite::machine {
 
-// Blocks SIGINT/SIGTERM/SIGHUP in this thread (and so in every thread started
-// after it) and returns a signalfd that receives them in the main loop instead.
+// A signalfd that receives the termination signals (SIGINT/SIGTERM/SIGHUP) in
+// the main loop. They must be blocked in every thread, which prepare_process()
+// does before any thread starts; this blocks them in the calling thread too.
 Result<UniqueFd> termination_signalfd();
 
 // Runs the host side until the RunState says stop: console input goes to

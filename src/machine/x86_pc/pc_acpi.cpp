@@ -53,6 +53,15 @@ Result<acpi::AcpiTables> build_pc_acpi(const PcConfig& config) {
     return acpi::build_tables(pc_acpi_description(config), pc_acpi::kTablesBase);
 }
 
+Result<boot::MemoryMapEntry> write_pc_acpi(const GuestMemory& memory, const acpi::AcpiTables& tables) {
+    u64 size = tables.bytes.size();
+    if (tables.base < pc_acpi::kTablesBase || size > pc_acpi::kTablesEnd - tables.base)
+        return error("acpi: {} bytes of tables at {:#x} do not fit below {:#x}", size, tables.base,
+                     pc_acpi::kTablesEnd);
+    TRY_CONTEXT(memory.write(GuestAddress(tables.base), tables.bytes), "acpi tables");
+    return boot::MemoryMapEntry{.base = tables.base, .length = size, .type = boot::kMemoryAcpi};
+}
+
 Result<void> dump_pc_acpi(const PcConfig& config, const std::string& dir) {
     auto tables = TRY_CONTEXT(build_pc_acpi(config), "--dump-acpi");
     TRY_CONTEXT(acpi::write_tables(tables, dir), "--dump-acpi");

@@ -1,15 +1,17 @@
 #pragma once
 
 #include "acpi/tables.h"
+#include "boot/x86_memory_map.h"
 #include "machine/x86_pc/pc_config.h"
+#include "memory/guest_memory.h"
 
 namespace kite::machine {
 
-// The ACPI view of the pc board. The board does not place these tables in
-// guest memory yet; this is what it describes to a guest that reads ACPI,
-// and what `--dump-acpi DIR` writes.
+// The ACPI view of the pc board: the tables it puts in guest memory, and
+// what `--dump-acpi DIR` writes.
 namespace pc_acpi {
-constexpr u64 kTablesBase = 0xe0000;       // the BIOS area Linux scans for the RSDP
+constexpr u64 kTablesBase = 0xe0000;        // the BIOS area Linux scans for the RSDP
+constexpr u64 kTablesEnd = 0x10'0000;       // ... which ends at 1 MiB
 constexpr u64 kPciMmio32Base = 0xc000'0000; // 512 MiB right above low RAM
 constexpr u64 kPciMmio32Size = 0x2000'0000;
 constexpr u64 kEcamBase = 0xf000'0000; // buses 0-127, clear of the testdev MMIO page and the APICs
@@ -34,6 +36,10 @@ acpi::PlatformDescription pc_acpi_description(const PcConfig& config);
 
 // Builds the tables for `config` at pc_acpi::kTablesBase.
 Result<acpi::AcpiTables> build_pc_acpi(const PcConfig& config);
+
+// Copies `tables` into guest RAM at their base and returns the memory-map
+// range (ACPI type) that keeps them from the guest's allocator.
+Result<boot::MemoryMapEntry> write_pc_acpi(const GuestMemory& memory, const acpi::AcpiTables& tables);
 
 // Writes them to `dir` as <SIG>.dat files (`--dump-acpi`).
 Result<void> dump_pc_acpi(const PcConfig& config, const std::string& dir);

@@ -1,14 +1,16 @@
 #pragma once
 
+#include "machine/common/machine.h"
 #include "machine/x86_pc/pc_config.h"
 
 #include <string_view>
 
 namespace kite::machine {
 
-// Builds the x86 `pc` board on KVM, boots the kernel and runs until the guest
-// or the user stops it. Returns the process exit status.
-MachineResult<int> run_pc(const PcConfig& config);
+// Builds the x86 `pc` board on the accelerator the factory opens (empty: KVM,
+// pc_kvm_accelerator), boots the kernel and runs until the guest or the user
+// stops it. Returns the process exit status.
+MachineResult<int> run_pc(const PcConfig& config, AcceleratorFactory accelerator = {});
 
 // The first words of the one error line when the host has no usable KVM
 // (status 4): "kite: error: kvm unavailable: <why>". Tests match it exactly

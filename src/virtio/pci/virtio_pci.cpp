@@ -60,13 +60,21 @@ u32 VirtioPci::class_code_for(DeviceId id) {
     return 0xFF'00'00;
 }
 
-VirtioPci::VirtioPci(std::shared_ptr<VirtioDevice> device)
-    : PciFunction(identity_for(*device)), m_device(std::move(device)) {
+VirtioPci::VirtioPci(std::shared_ptr<VirtioDevice> device, std::shared_ptr<pci::MsiSink> msi)
+    : PciFunction(identity_for(*device)), m_device(std::move(device)),
+      m_queue_vectors(m_device->num_queues(), kNoVector) {
     KITE_ASSERT(m_device->num_queues() * kNotifyOffMultiplier <= kNotifyRegionSize,
                 "too many queues for the notification region");
     std::lock_guard lock(m_device->mutex());
     config_space().add_bar(kBar, pci::BarLayout{.kind = pci::BarKind::Memory32, .size = kBarSize});
     add_capabilities();
+    if (msi) {
+        config_space().add_bar(kMsixBar,
+                               pci::BarLayout{.kind = pci::BarKind::Memory32, .size = kMsixBarSize});
+        m_msix.emplace(static_cast<u16>(m_device->num_queues() + 1), kMsixBar, kMsixTableOffset,
+                       kMsixPbaOffset, std::move(msi));
+        m_msix_cap = m_msix->add_capability(config_space());
+    }
     m_device->set_interrupt_sink(this);
 }
 
@@ -113,6 +121,10 @@ void VirtioPci::config_read(u16 offset, std::span<u8> data) {
 void VirtioPci::config_write(u16 offset, std::span<const u8> data) {
     std::lock_guard lock(m_device->mutex());
     PciFunction::config_write(offset, data);
+    if (m_msix && overlaps(offset, data.size(), m_msix_cap + pci::MsixTable::kMessageControl, 2)) {
+        m_msix->control_written(config_space());
+        set_intx_pending(!m_msix->enabled() && m_isr != 0); // MSI-X on: INTx quiet
+    }
     if (overlaps(offset, data.size(), m_pci_cfg_cap + kCapPciCfgData, 4))
         pci_cfg_access_locked(true);
 }
@@ -153,6 +165,13 @@ void VirtioPci::pci_cfg_access_locked(bool is_write) {
 
 void VirtioPci::bar_read(u8 bar, u64 offset, std::span<u8> data) {
     std::lock_guard lock(m_device->mutex());
+    if (m_msix && bar == kMsixBar) {
+        if (!m_msix->bar_read(offset, data)) {
+            std::ranges::fill(data, u8{0});
+            ignore("read outside the MSI-X table and PBA", offset, data.size());
+        }
+        return;
+    }
     if (bar != kBar) {
         std::ranges::fill(data, u8{0xFF});
         ignore("read of a BAR that does not exist", offset, data.size());
@@ -163,6 +182,11 @@ void VirtioPci::bar_read(u8 bar, u64 offset, std::span<u8> data) {
 
 void VirtioPci::bar_write(u8 bar, u64 offset, std::span<const u8> data) {
     std::lock_guard lock(m_device->mutex());
+    if (m_msix && bar == kMsixBar) {
+        if (!m_msix->bar_write(offset, data))
+            ignore("write outside the MSI-X table and PBA", offset, data.size());
+        return;
+    }
     if (bar != kBar) {
         ignore("write of a BAR that does not exist", offset, data.size());
         return;
@@ -217,12 +241,29 @@ void VirtioPci::bar_write_locked(u64 offset, std::span<const u8> data) {
     ignore("write outside the writable virtio structures", offset, size);
 }
 
-void VirtioPci::used_buffer_notification(u16) {
-    raise_locked(kIsrQueue);
+void VirtioPci::used_buffer_notification(u16 queue_index) {
+    const u16 vector = queue_index < m_queue_vectors.size() ? m_queue_vectors[queue_index] : kNoVector;
+    if (!send_msix_locked(vector))
+        raise_locked(kIsrQueue);
 }
 
 void VirtioPci::config_change_notification() {
-    raise_locked(kIsrConfig);
+    if (send_msix_locked(m_config_vector))
+        m_isr |= kIsrConfig; // the driver reads it to tell a config change (4.1.4.5)
+    else
+        raise_locked(kIsrConfig);
+}
+
+bool VirtioPci::send_msix_locked(u16 vector) {
+    if (!m_msix || !m_msix->enabled())
+        return false;
+    if (vector != kNoVector)
+        m_msix->notify(vector);
+    return true;
+}
+
+u16 VirtioPci::checked_vector(u32 value) const {
+    return m_msix && value < m_msix->vector_count() ? static_cast<u16>(value) : kNoVector;
 }
 
 void VirtioPci::raise_locked(u8 bits) {
@@ -235,12 +276,19 @@ void VirtioPci::reset_transport_locked() {
     m_driver_feature_select = 0;
     m_queue_select = 0;
     m_isr = 0;
+    m_config_vector = kNoVector;
+    std::ranges::fill(m_queue_vectors, kNoVector);
     set_intx_pending(false);
 }
 
 u8 VirtioPci::isr_status() const {
     std::lock_guard lock(m_device->mutex());
     return m_isr;
+}
+
+bool VirtioPci::msix_enabled() const {
+    std::lock_guard lock(m_device->mutex());
+    return m_msix && m_msix->enabled();
 }
 
 bool VirtioPci::irq_level() const {

@@ -2,6 +2,8 @@
 
 #include "base/types.h"
 #include "bus/irq_line.h"
+#include "pci/msi_sink.h"
+#include "pci/msix.h"
 #include "pci/pci_function.h"
 #include "virtio/device/virtio_device.h"
 
@@ -9,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <utility>
+#include <vector>
 
 namespace kite::virtio {
 
@@ -19,9 +22,17 @@ namespace kite::virtio {
 //   0x0000 common configuration  0x1000 ISR status  0x2000 device configuration
 //   0x3000 notifications (queue n at 0x3000 + 4n: queue_notify_off = n, multiplier 4)
 // plus the PCI configuration access capability (a window into the BAR through
-// config space). There is no MSI-X (the boards have no MSI controller):
-// interrupts are INTx, level-triggered, asserted while the ISR status is
-// non-zero, and reading the ISR clears it. The MSI-X vector fields read
+// config space). Interrupts are INTx, level-triggered, asserted while the ISR
+// status is non-zero; reading the ISR clears it.
+//
+// Given an MsiSink (a board with an MSI controller), the function also has an
+// MSI-X capability with one vector per queue plus one, its table and PBA in a
+// 4 KiB BAR1 (table at 0, PBA at 0x800). While the driver enables MSI-X,
+// a queue's used-buffer notification sends the vector in its
+// queue_msix_vector, a configuration change sets the ISR's config bit and
+// sends config_msix_vector, and INTx stays quiet. A vector field takes a
+// vector of the table or NO_VECTOR; any other value reads back NO_VECTOR
+// (the mapping failed). Without a sink the vector fields always read
 // NO_VECTOR.
 //
 // Common configuration fields take writes of their own width (32-bit halves
@@ -49,6 +60,10 @@ public:
     static constexpr u64 kNotifyRegionSize = 0x1000;
     static constexpr u32 kNotifyOffMultiplier = 4;
     static constexpr u16 kNoVector = 0xFFFF;
+    static constexpr u8 kMsixBar = 1;
+    static constexpr u64 kMsixBarSize = 0x1000;
+    static constexpr u64 kMsixTableOffset = 0x000;
+    static constexpr u64 kMsixPbaOffset = 0x800;
 
     // virtio_pci_cap.cfg_type.
     enum CapType : u8 {
@@ -94,7 +109,7 @@ public:
     // The PCI class code a device type presents.
     static u32 class_code_for(DeviceId id);
 
-    explicit VirtioPci(std::shared_ptr<VirtioDevice> device);
+    explicit VirtioPci(std::shared_ptr<VirtioDevice> device, std::shared_ptr<pci::MsiSink> msi = nullptr);
     ~VirtioPci() override;
     VirtioPci(const VirtioPci&) = delete;
     VirtioPci& operator=(const VirtioPci&) = delete;
@@ -109,6 +124,7 @@ public:
     VirtioDevice& device() { return *m_device; }
     u8 isr_status() const;
     bool irq_level() const;
+    bool msix_enabled() const;
     u64 ignored_access_count() const { return m_ignored.load(std::memory_order_relaxed); }
 
 private:
@@ -130,6 +146,9 @@ private:
     // The PCI configuration access capability: runs the BAR access its fields describe.
     void pci_cfg_access_locked(bool is_write);
     void raise_locked(u8 bits);
+    // Sends `vector` when MSI-X is on; false when the function uses INTx.
+    bool send_msix_locked(u16 vector);
+    u16 checked_vector(u32 value) const;
     void reset_transport_locked();
     void ignore(const char* what, u64 offset, std::size_t width);
     Virtqueue* selected_queue();
@@ -137,12 +156,16 @@ private:
 
     std::shared_ptr<VirtioDevice> m_device;
     u16 m_pci_cfg_cap{0}; // offset of the PCI configuration access capability
+    std::optional<pci::MsixTable> m_msix;
+    u16 m_msix_cap{0};
 
     // Guarded by m_device->mutex().
     u32 m_device_feature_select{0};
     u32 m_driver_feature_select{0};
     u16 m_queue_select{0};
     u8 m_isr{0};
+    u16 m_config_vector{kNoVector};
+    std::vector<u16> m_queue_vectors; // per queue
     std::atomic<u64> m_ignored{0};
 };
 

@@ -78,8 +78,9 @@ u64 VirtioPci::common_field_locked(u64 field) {
             return 0;
         }
     case kConfigMsixVector:
+        return m_config_vector;
     case kQueueMsixVector:
-        return kNoVector; // no MSI-X: every event is unmapped
+        return q ? m_queue_vectors[m_queue_select] : kNoVector;
     case kNumQueues:
         return dev.num_queues();
     case kDeviceStatus:
@@ -153,8 +154,12 @@ void VirtioPci::write_common_field_locked(const Field& field, u64 offset, u32 va
             return;
         }
     case kConfigMsixVector:
+        m_config_vector = checked_vector(value); // NO_VECTOR when the mapping fails
+        return;
     case kQueueMsixVector:
-        return; // mapping fails: the field keeps reading NO_VECTOR
+        if (selected_queue())
+            m_queue_vectors[m_queue_select] = checked_vector(value);
+        return;
     case kDeviceStatus:
         dev.set_status(static_cast<u8>(value));
         if (value == 0)

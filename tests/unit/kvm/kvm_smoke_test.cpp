@@ -1,4 +1,6 @@
 #include "accel/kvm/kvm_system.h"
+#include "accel/riscv_vcpu.h"
+#include "accel/x86_vcpu.h"
 
 #include <cerrno>
 #include <gtest/gtest.h>
@@ -30,7 +32,9 @@ TEST(KvmSmoke, CreatesVmMemoryAndVcpus) {
     accel::X86EntryState st;
     st.mode = accel::X86EntryMode::Protected32;
     st.rip = 0x1000;
-    EXPECT_TRUE((*vm)->set_x86_entry_state(**vcpu0, st));
+    ASSERT_NE((*vcpu0)->as_x86(), nullptr);
+    EXPECT_EQ((*vcpu0)->as_riscv(), nullptr);
+    EXPECT_TRUE((*vcpu0)->as_x86()->set_entry_state(st));
     EXPECT_NE((*vcpu0)->describe_state().find("rip=0000000000001000"), std::string::npos);
 }
 

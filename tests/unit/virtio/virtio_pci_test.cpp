@@ -4,6 +4,7 @@
 #include "pci/bar_window.h"
 #include "pci/ecam_host.h"
 #include "pci/intx.h"
+#include "pci/msix.h"
 #include "pci/pci_bus.h"
 #include "pci/pci_regs.h"
 #include "virtio/pci/virtio_pci.h"
@@ -33,6 +34,14 @@ constexpr u64 kBarAddress = kMmioBase + 0x10'0000; // where the "guest" puts BAR
 // through the board's memory window, with the access widths Linux uses.
 class VirtioPciTest : public ::testing::Test {
 protected:
+    class RecordingMsiSink final : public pci::MsiSink {
+    public:
+        void send_msi(u64 address, u32 data) override { messages.emplace_back(address, data); }
+        std::vector<std::pair<u64, u32>> messages;
+    };
+
+    virtual bool with_msix() const { return false; }
+
     struct Cap {
         u8 at;
         u8 bar;
@@ -46,7 +55,7 @@ protected:
         router = std::make_shared<pci::IntxRouter>(std::array<std::shared_ptr<IrqLine>, 4>{
             host_lines[0], host_lines[1], host_lines[2], host_lines[3]});
         bus = std::make_shared<pci::PciBus>([r = router](u8 slot, u8 pin) { return r->line_for(slot, pin); });
-        transport = std::make_shared<VirtioPci>(rng);
+        transport = std::make_shared<VirtioPci>(rng, with_msix() ? msi : nullptr);
         slot = must(bus->add_device(transport));
         ASSERT_EQ(slot, 1);
         ecam = std::make_unique<pci::EcamHost>(bus);
@@ -187,6 +196,7 @@ protected:
             std::ranges::fill(out, u8{0x5A});
             return {};
         });
+    std::shared_ptr<RecordingMsiSink> msi = std::make_shared<RecordingMsiSink>();
     std::array<std::shared_ptr<RecordingIrqLine>, 4> host_lines;
     std::shared_ptr<pci::IntxRouter> router;
     std::shared_ptr<pci::PciBus> bus;
@@ -381,6 +391,140 @@ TEST_F(VirtioPciTest, PciConfigAccessCapabilityReachesTheBar) {
     const u8 common = caps.at(P::kCapCommonCfg).at;
     cfg_write(common + P::kCapOffset, 0x1234, 4);
     EXPECT_EQ(cfg32(common + P::kCapOffset), P::kCommonCfgOffset);
+}
+
+TEST_F(VirtioPciTest, WithoutAnMsiSinkThereIsNoMsixCapabilityOrBar1) {
+    for (u8 at = cfg8(pci::reg::kCapabilitiesPointer) & 0xFC; at != 0; at = cfg8(at + 1) & 0xFC)
+        EXPECT_NE(cfg8(at), pci::MsixTable::kCapabilityId);
+    cfg_write(pci::reg::kBar0 + 4, 0xFFFF'FFFF, 4);
+    EXPECT_EQ(cfg32(pci::reg::kBar0 + 4), 0u);
+}
+
+// The same device on a board with an MSI controller.
+class VirtioPciMsixTest : public VirtioPciTest {
+protected:
+    static constexpr u64 kMsixAddress = kBarAddress + P::kBarSize; // where the "guest" puts BAR1
+
+    bool with_msix() const override { return true; }
+
+    u8 find_msix_cap() {
+        for (u8 at = cfg8(pci::reg::kCapabilitiesPointer) & 0xFC; at != 0; at = cfg8(at + 1) & 0xFC)
+            if (cfg8(at) == pci::MsixTable::kCapabilityId)
+                return at;
+        return 0;
+    }
+    void program_msix_bar() {
+        cfg_write(pci::reg::kBar0 + 4 * P::kMsixBar, static_cast<u32>(kMsixAddress), 4);
+    }
+    void table_write(u16 vector, u64 field, u32 value) {
+        std::array<u8, 4> b{};
+        store_le(b, value);
+        mmio->write(kMsixAddress - kMmioBase + P::kMsixTableOffset + vector * 16 + field, b);
+    }
+    void program_vector(u16 vector, u32 data) {
+        table_write(vector, pci::MsixTable::kAddressLow, 0xFEE0'0000);
+        table_write(vector, pci::MsixTable::kData, data);
+        table_write(vector, pci::MsixTable::kVectorControl, 0);
+    }
+    void enable_msix(u16 extra = 0) {
+        const u8 cap = find_msix_cap();
+        cfg_write(cap + pci::MsixTable::kMessageControl, pci::MsixTable::kEnable | extra, 2);
+    }
+};
+
+TEST_F(VirtioPciMsixTest, CapabilityPointsAtBar1) {
+    const u8 cap = find_msix_cap();
+    ASSERT_NE(cap, 0);
+    EXPECT_EQ(cfg16(cap + pci::MsixTable::kMessageControl), 1u); // two vectors: config and the queue
+    EXPECT_EQ(cfg32(cap + pci::MsixTable::kTableOffsetBir), P::kMsixTableOffset | P::kMsixBar);
+    EXPECT_EQ(cfg32(cap + pci::MsixTable::kPbaOffsetBir), P::kMsixPbaOffset | P::kMsixBar);
+    cfg_write(pci::reg::kBar0 + 4, 0xFFFF'FFFF, 4);
+    EXPECT_EQ(cfg32(pci::reg::kBar0 + 4), static_cast<u32>(~(P::kMsixBarSize - 1)));
+}
+
+TEST_F(VirtioPciMsixTest, QueueInterruptsGoToTheirVectorNotIntx) {
+    ASSERT_NO_FATAL_FAILURE(init_driver());
+    program_msix_bar();
+    program_vector(0, 0x41); // config
+    program_vector(1, 0x42); // queue 0
+    enable_msix();
+    EXPECT_TRUE(transport->msix_enabled());
+    w16(P::kConfigMsixVector, 0);
+    EXPECT_EQ(c16(P::kConfigMsixVector), 0);
+    w16(P::kQueueSelect, 0);
+    w16(P::kQueueMsixVector, 1);
+    EXPECT_EQ(c16(P::kQueueMsixVector), 1);
+
+    driver.publish(driver.add_chain({}, {{kData, 8}}));
+    kick(0);
+    ASSERT_TRUE(driver.take_used());
+    ASSERT_EQ(msi->messages.size(), 1u);
+    EXPECT_EQ(msi->messages[0], std::make_pair(u64{0xFEE0'0000}, u32{0x42}));
+    EXPECT_FALSE(irq());
+    EXPECT_EQ(transport->isr_status(), 0);
+}
+
+TEST_F(VirtioPciMsixTest, ConfigChangeSetsTheIsrAndSendsTheConfigVector) {
+    ASSERT_NO_FATAL_FAILURE(init_driver());
+    program_msix_bar();
+    program_vector(0, 0x41);
+    enable_msix();
+    w16(P::kConfigMsixVector, 0);
+    driver.publish(driver.add_chain({}, {{kRamBase + testing::kRamSize, 16}}));
+    kick(0); // a bad buffer: NEEDS_RESET and a configuration change
+    ASSERT_EQ(msi->messages.size(), 1u);
+    EXPECT_EQ(msi->messages[0].second, 0x41u);
+    EXPECT_FALSE(irq());
+    EXPECT_EQ(read_isr(), P::kIsrConfig);
+}
+
+TEST_F(VirtioPciMsixTest, VectorsOutsideTheTableFailToMapAndNoVectorIsSilent) {
+    ASSERT_NO_FATAL_FAILURE(init_driver());
+    program_msix_bar();
+    enable_msix();
+    w16(P::kQueueSelect, 0);
+    w16(P::kQueueMsixVector, 2);
+    EXPECT_EQ(c16(P::kQueueMsixVector), P::kNoVector);
+    driver.publish(driver.add_chain({}, {{kData, 8}}));
+    kick(0);
+    ASSERT_TRUE(driver.take_used());
+    EXPECT_TRUE(msi->messages.empty());
+    EXPECT_FALSE(irq());
+}
+
+TEST_F(VirtioPciMsixTest, FunctionMaskPendsAndDisablingFallsBackToIntx) {
+    ASSERT_NO_FATAL_FAILURE(init_driver());
+    program_msix_bar();
+    program_vector(1, 0x42);
+    enable_msix(pci::MsixTable::kFunctionMask);
+    w16(P::kQueueSelect, 0);
+    w16(P::kQueueMsixVector, 1);
+    driver.publish(driver.add_chain({}, {{kData, 8}}));
+    kick(0);
+    ASSERT_TRUE(driver.take_used());
+    EXPECT_TRUE(msi->messages.empty());
+    enable_msix(); // clearing the function mask sends the pending vector
+    ASSERT_EQ(msi->messages.size(), 1u);
+    EXPECT_EQ(msi->messages[0].second, 0x42u);
+
+    cfg_write(find_msix_cap() + pci::MsixTable::kMessageControl, 0, 2);
+    EXPECT_FALSE(transport->msix_enabled());
+    driver.set_used_event(driver.used_idx());
+    driver.publish(driver.add_chain({}, {{kData, 8}}));
+    kick(0);
+    ASSERT_TRUE(driver.take_used());
+    EXPECT_TRUE(irq());
+    EXPECT_EQ(read_isr(), P::kIsrQueue);
+    EXPECT_EQ(msi->messages.size(), 1u);
+}
+
+TEST_F(VirtioPciMsixTest, ResetUnmapsTheVectors) {
+    ASSERT_NO_FATAL_FAILURE(init_driver());
+    w16(P::kConfigMsixVector, 1);
+    EXPECT_EQ(c16(P::kConfigMsixVector), 1);
+    w8(P::kDeviceStatus, 0);
+    EXPECT_EQ(c16(P::kConfigMsixVector), P::kNoVector);
+    EXPECT_EQ(c16(P::kQueueMsixVector), P::kNoVector);
 }
 
 } // namespace

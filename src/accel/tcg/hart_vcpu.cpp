@@ -1,11 +1,13 @@
-#include "accel/tcg/riscv_vcpu.h"
+#include "accel/tcg/hart_vcpu.h"
+
+#include <utility>
 
 namespace kite::tcg {
 
-RiscvVcpu::RiscvVcpu(u32 index, const GuestMemory& ram, Bus& mmio, riscv::HartConfig config, Hooks hooks)
+HartVcpu::HartVcpu(u32 index, const GuestMemory& ram, Bus& mmio, riscv::HartConfig config, Hooks hooks)
     : m_index(index), m_hart(ram, mmio, std::move(config)), m_hooks(std::move(hooks)) {}
 
-Result<accel::VcpuExit> RiscvVcpu::run() {
+Result<accel::VcpuExit> HartVcpu::run() {
     auto reason = m_hart.run(kSliceInstructions);
     switch (reason) {
     case riscv::Hart::StopReason::BudgetExhausted:
@@ -22,7 +24,7 @@ Result<accel::VcpuExit> RiscvVcpu::run() {
     return accel::InterruptedExit{};
 }
 
-void RiscvVcpu::wait_for_interrupt() {
+void HartVcpu::wait_for_interrupt() {
     std::chrono::nanoseconds timeout = kMaxWfiSleep;
     if (m_hooks.wfi_timeout) {
         if (auto deadline = m_hooks.wfi_timeout())
@@ -33,15 +35,41 @@ void RiscvVcpu::wait_for_interrupt() {
     m_kicked = false;
 }
 
-void RiscvVcpu::set_interrupt(riscv::InterruptLine line, bool level) {
-    m_hart.set_interrupt(line, level);
+Result<void> HartVcpu::set_entry_state(const accel::RiscvEntryState& state) {
+    m_hart.reset(state.pc);
+    m_hart.state().x[10] = state.a0;
+    m_hart.state().x[11] = state.a1;
+    m_hart.state().x[12] = state.a2;
+    return {};
+}
+
+namespace {
+
+riscv::InterruptLine hart_line(accel::RiscvInterrupt line) {
+    switch (line) {
+    case accel::RiscvInterrupt::MachineSoftware:
+        return riscv::InterruptLine::MachineSoftware;
+    case accel::RiscvInterrupt::MachineTimer:
+        return riscv::InterruptLine::MachineTimer;
+    case accel::RiscvInterrupt::MachineExternal:
+        return riscv::InterruptLine::MachineExternal;
+    case accel::RiscvInterrupt::SupervisorExternal:
+        return riscv::InterruptLine::SupervisorExternal;
+    }
+    std::unreachable();
+}
+
+} // namespace
+
+void HartVcpu::set_interrupt(accel::RiscvInterrupt line, bool level) {
+    m_hart.set_interrupt(hart_line(line), level);
     if (level) {
         std::lock_guard lock(m_mutex);
         m_wakeup.notify_all();
     }
 }
 
-void RiscvVcpu::request_exit() {
+void HartVcpu::request_exit() {
     m_hart.request_stop();
     std::lock_guard lock(m_mutex);
     m_kicked = true;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "accel/accelerator.h"
+#include "accel/riscv_vcpu.h"
 #include "cpu/riscv/hart.h"
 
 #include <chrono>
@@ -16,7 +17,7 @@ namespace kite::tcg {
 // dispatches to the board's bus directly), so run() returns no I/O exits: it
 // executes a slice of instructions, lets the board poll its time-driven
 // devices, and sleeps in WFI until an interrupt arrives.
-class RiscvVcpu final : public accel::Vcpu {
+class HartVcpu final : public accel::Vcpu, public accel::RiscvVcpu {
 public:
     struct Hooks {
         // Called after every slice and every WFI wake-up (timers, HTIF polling).
@@ -26,18 +27,19 @@ public:
         std::function<std::optional<std::chrono::nanoseconds>()> wfi_timeout;
     };
 
-    RiscvVcpu(u32 index, const GuestMemory& ram, Bus& mmio, riscv::HartConfig config, Hooks hooks);
+    HartVcpu(u32 index, const GuestMemory& ram, Bus& mmio, riscv::HartConfig config, Hooks hooks);
 
     u32 index() const override { return m_index; }
     Result<accel::VcpuExit> run() override;
     void request_exit() override;
     std::string describe_state() override { return m_hart.describe_state(); }
+    accel::RiscvVcpu* as_riscv() override { return this; }
+
+    Result<void> set_entry_state(const accel::RiscvEntryState& state) override;
+    // Thread-safe; devices call it from any thread.
+    void set_interrupt(accel::RiscvInterrupt line, bool level) override;
 
     riscv::Hart& hart() { return m_hart; }
-
-    // Sets an interrupt input of the hart and wakes it if it waits in WFI.
-    // Thread-safe; devices call it from any thread.
-    void set_interrupt(riscv::InterruptLine line, bool level);
 
     // Instructions per slice: long enough to amortise the hooks, short enough
     // that timer interrupts and stop requests are seen within about a millisecond.
