@@ -67,8 +67,7 @@ public:
     bool out(unsigned channel) const;
     bool irq0_level() const;
 
-    // Registers ports 0x40–0x43 and 0x61 on the port I/O bus. (The pc board's
-    // i8042 range, 0x60–0x64 today, must shrink to 0x60 and 0x64 first.)
+    // Registers ports 0x40–0x43 and 0x61 on the port I/O bus.
     static Result<void> attach(Bus& pio, std::shared_ptr<I8254> pit);
 
 private:

@@ -56,10 +56,9 @@ Result<void> PcMachine::attach_devices() {
                              status, fmt::format("guest wrote to isa-debug-exit (status {})", status));
                      }),
                      "isa-debug-exit"));
-    TRY(m_pio.insert(pc::kI8042Port, devices::I8042::kLength, std::make_shared<devices::I8042>([state] {
-                         state->request_stop(to_int(ExitStatus::Ok), "guest reset through the i8042");
-                     }),
-                     "i8042"));
+    TRY(devices::I8042::attach(m_pio, pc::kI8042Port, std::make_shared<devices::I8042>([state] {
+                                   state->request_stop(to_int(ExitStatus::Ok), "guest reset through the i8042");
+                               })));
     TRY(m_pio.insert(pc::kTestDevPort, devices::TestDevPort::kLength,
                      std::make_shared<devices::TestDevPort>(), "testdev"));
     TRY(m_mmio.insert(pc::kTestDevMmio, devices::TestDevMmio::kLength,

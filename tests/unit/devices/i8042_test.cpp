@@ -37,5 +37,20 @@ TEST_F(I8042Test, ReadsShowNothingPending) {
     EXPECT_EQ(read8(I8042::kDataOffset), 0);
 }
 
+TEST(I8042Attach, TakesPorts0x60And0x64AndLeaves0x61Free) {
+    int resets = 0;
+    Bus pio("pio");
+    ASSERT_TRUE(I8042::attach(pio, I8042::kDefaultPort, std::make_shared<I8042>([&] { ++resets; })));
+    EXPECT_TRUE(pio.insert(0x61, 1, std::make_shared<I8042>(nullptr), "port 0x61")); // free for the PIT's port B
+    u8 value = 0xAA;
+    pio.read(0x60, std::span(&value, 1));
+    EXPECT_EQ(value, 0);
+    value = I8042::kCommandPulseReset;
+    pio.write(0x60, std::span<const u8>(&value, 1));
+    EXPECT_EQ(resets, 0);
+    pio.write(0x64, std::span<const u8>(&value, 1));
+    EXPECT_EQ(resets, 1);
+}
+
 } // namespace
 } // namespace kite::devices
