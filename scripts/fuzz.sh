@@ -17,7 +17,8 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-30}
 timeout=${FUZZ_TIMEOUT:-10}
 targets=(fuzz_x86_loader fuzz_riscv_loader fuzz_virtqueue fuzz_blk_request
-         fuzz_pci fuzz_virtio_mmio fuzz_riscv_devices fuzz_virtio_net fuzz_riscv_cpu)
+         fuzz_pci fuzz_virtio_mmio fuzz_riscv_devices fuzz_virtio_net fuzz_riscv_cpu
+         fuzz_x86_cpu)
 selftests=(selftest_overflow selftest_hang)
 
 # clang 16 implements what libstdc++ 12's <expected> checks for, but reports an

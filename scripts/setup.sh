@@ -8,6 +8,7 @@ packages=(
   libfmt-dev libcli11-dev libgtest-dev libgmock-dev
   libfdt-dev device-tree-compiler  # RISC-V device trees
   gcc-riscv64-linux-gnu opensbi    # RISC-V test programs and the default firmware
+  libzydis-dev     # the x86 software CPU's instruction decoder
   libunicorn-dev   # reference CPU for the RISC-V differential test (tests/unit/riscv_diff)
   liburing-dev libslirp-dev  # virtio-blk off-thread I/O, user-mode networking
   acpica-tools     # iasl: the ACPI table test disassembles and recompiles Kite's tables

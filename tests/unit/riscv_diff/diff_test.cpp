@@ -29,31 +29,24 @@
 // EXCLUSIONS list in exclusions.cpp.
 #include "cpu/riscv/decode.h"
 #include "cpu/riscv/disasm.h"
+#include "diff_seeds.h"
 #include "engines.h"
 #include "exclusions.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
 namespace kite::riscv::diff {
 namespace {
 
-std::optional<u64> env_u64(const char* name) {
-    const char* v = std::getenv(name);
-    if (v == nullptr || *v == '\0')
-        return std::nullopt;
-    return std::strtoull(v, nullptr, 0);
-}
-
-u64 env_u64(const char* name, u64 fallback) {
-    return env_u64(name).value_or(fallback);
-}
+using test::describe;
+using test::env_u64;
+using test::seed_blocks;
+using test::SeedBlock;
 
 const char* mix_name(Mix mix) {
     switch (mix) {
@@ -207,84 +200,37 @@ private:
     UnicornEngine m_unicorn;
 };
 
-std::string join(const std::vector<std::string>& lines) {
-    std::string out;
-    for (const std::string& l : lines)
-        out += "  " + l + "\n";
-    return out;
-}
-
-// A block of consecutive seeds.
-struct SeedBlock {
-    u64 first;
-    u64 count;
-    const char* what;
-};
-
-// The seed blocks of one test: KITE_DIFF_SEED alone when set; otherwise the
-// fixed block and a random one.
-std::vector<SeedBlock> seed_blocks(u64 fixed_seeds, u64 random_seeds) {
-    if (const std::optional<u64> pinned = env_u64("KITE_DIFF_SEED"))
-        return {{*pinned, env_u64("KITE_DIFF_SEEDS", random_seeds), "KITE_DIFF_SEED"}};
-    std::random_device device;
-    // 48 bits: far from the fixed block, short enough to type.
-    const u64 base = ((u64{device()} << 32) | device()) & 0xffff'ffff'ffff;
-    return {{0, fixed_seeds, "fixed"}, {base, env_u64("KITE_DIFF_SEEDS", random_seeds), "random"}};
-}
-
-std::string describe(const std::vector<SeedBlock>& blocks) {
-    std::string out;
-    for (const SeedBlock& b : blocks) {
-        if (b.count == 0)
-            continue;
-        out +=
-            fmt::format("{}{} seeds {}..{}", out.empty() ? "" : ", ", b.what, b.first, b.first + b.count - 1);
-    }
-    return out;
-}
-
 void run_mix(Mix mix, u64 fixed_seeds, u64 random_seeds) {
     Differ differ;
     std::string why;
     if (!differ.ready(why))
         GTEST_SKIP() << "Unicorn unavailable: " << why;
     const std::vector<SeedBlock> blocks = seed_blocks(fixed_seeds, random_seeds);
-    const std::string seeds = describe(blocks);
-    const u64 max_reports = env_u64("KITE_DIFF_MAX_REPORTS", 3);
-    // Printed first, so that a crash still leaves the seeds in the log.
-    fmt::print("riscv_diff {}: {}\n", mix_name(mix), seeds);
-    std::fflush(stdout);
     u64 cases = 0;
     u64 instructions = 0;
     u64 rewrites = 0;
-    u64 mismatches = 0;
-    for (const SeedBlock& block : blocks) {
-        for (u64 n = 0; n < block.count; ++n) {
-            const u64 seed = block.first + n;
-            TestCase tc = generate(seed, mix);
+    TestCase tc;
+    const u64 mismatches = test::run_seeds(
+        {"riscv_diff_test", "RiscvDiff", mix_name(mix)}, blocks,
+        [&](u64 seed) {
+            tc = generate(seed, mix);
             rewrites += static_cast<u64>(differ.avoid_unicorn_defects(tc));
             ++cases;
             instructions += tc.code.size();
-            const std::vector<std::string> diffs = differ.diff(tc);
-            if (diffs.empty())
-                continue;
-            if (++mismatches > max_reports)
-                continue;
+            return differ.diff(tc);
+        },
+        [&](u64) {
             const TestCase small = differ.minimise(tc);
-            ADD_FAILURE() << fmt::format(
-                "{} seed {} (replay: KITE_DIFF_SEED={} KITE_DIFF_SEEDS=1 riscv_diff_test "
-                "--gtest_filter=RiscvDiff.{}; this run: {}): Kite and Unicorn disagree\n"
-                "{}program:\n{}minimised (other instructions replaced by nops):\n{}"
-                "minimised differences:\n{}start state:\n{}",
-                mix_name(mix), seed, seed, mix_name(mix), seeds, join(diffs), listing(tc, false),
-                listing(small, true), join(differ.diff(small)), start_state(tc));
-        }
-    }
+            return fmt::format("program:\n{}minimised (other instructions replaced by nops):\n{}"
+                               "minimised differences:\n{}start state:\n{}",
+                               listing(tc, false), listing(small, true), test::join_lines(differ.diff(small)),
+                               start_state(tc));
+        });
     fmt::print(
         "riscv_diff {}: {} programs, {} instructions ({} rewritten to avoid Unicorn defects, {} Zb* run "
         "by the reference model on Unicorn's side), {} mismatching seeds\n",
         mix_name(mix), cases, instructions, rewrites, differ.zb_emulated(), mismatches);
-    EXPECT_EQ(mismatches, 0u) << seeds;
+    EXPECT_EQ(mismatches, 0u) << describe(blocks);
 }
 
 // Seed counts (fixed, random) keep the whole test at a few seconds (ctest -L
