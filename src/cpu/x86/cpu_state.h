@@ -61,6 +61,12 @@ struct CpuState {
     u64 cr4{0};
     u64 cr8{0};
     u64 efer{0};
+    // SYSCALL/SYSRET MSRs and SWAPGS' other GS base.
+    u64 star{0};
+    u64 lstar{0};
+    u64 cstar{0};
+    u64 sfmask{0};
+    u64 kernel_gs_base{0};
 
     u8 cpl() const { return static_cast<u8>(seg[CS].selector & 3); }
 };

@@ -200,6 +200,16 @@ Mapping map_mnemonic(ZydisMnemonic m, const ZydisDecodedInstruction& z) {
         return {Op::Int, false};
     case ZYDIS_MNEMONIC_IRETQ:
         return {Op::Iretq, false};
+    case ZYDIS_MNEMONIC_SYSCALL:
+        return {Op::Syscall, false};
+    case ZYDIS_MNEMONIC_SYSRET:
+        return {Op::Sysret, false};
+    case ZYDIS_MNEMONIC_SWAPGS:
+        return {Op::Swapgs, false};
+    case ZYDIS_MNEMONIC_RDMSR:
+        return {Op::Rdmsr, false};
+    case ZYDIS_MNEMONIC_WRMSR:
+        return {Op::Wrmsr, false};
     default:
         break;
     }
@@ -325,11 +335,12 @@ DecodeStatus Decoder::decode(std::span<const u8> bytes, DecodedInsn& out) const 
         out.data_segment = FS;
     else if (z.attributes & ZYDIS_ATTRIB_HAS_SEGMENT_GS)
         out.data_segment = GS;
-    const bool implicit_only = out.op == Op::Movs || out.op == Op::Stos || out.op == Op::Lods ||
-                               out.op == Op::Cmps || out.op == Op::Scas || out.op == Op::Cbw ||
-                               out.op == Op::Cwd || out.op == Op::Pushf || out.op == Op::Popf ||
-                               out.op == Op::Lahf || out.op == Op::Sahf || out.op == Op::Leave ||
-                               out.op == Op::Int3 || out.op == Op::Iretq;
+    const bool implicit_only =
+        out.op == Op::Movs || out.op == Op::Stos || out.op == Op::Lods || out.op == Op::Cmps ||
+        out.op == Op::Scas || out.op == Op::Cbw || out.op == Op::Cwd || out.op == Op::Pushf ||
+        out.op == Op::Popf || out.op == Op::Lahf || out.op == Op::Sahf || out.op == Op::Leave ||
+        out.op == Op::Int3 || out.op == Op::Iretq || out.op == Op::Syscall || out.op == Op::Sysret ||
+        out.op == Op::Swapgs || out.op == Op::Rdmsr || out.op == Op::Wrmsr;
     if (!implicit_only) {
         const u8 n = z.operand_count_visible < 3 ? z.operand_count_visible : 3;
         for (u8 i = 0; i < n; ++i) {

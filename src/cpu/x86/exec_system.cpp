@@ -1,6 +1,10 @@
-// System instructions of long mode: INT3, INT n and IRETQ.
+// System instructions of long mode: INT3, INT n, IRETQ, SYSCALL, SYSRET,
+// SWAPGS, RDMSR and WRMSR.
 #include "cpu/x86/descriptor.h"
 #include "cpu/x86/exec.h"
+#include "cpu/x86/msr.h"
+
+#include <utility>
 
 namespace kite::x86 {
 
@@ -56,6 +60,85 @@ KITE_X86_HANDLER(Iretq) {
     c.st.gpr[RSP] = frame[3];
     c.next_rip = rip;
     return true;
+}
+
+} // namespace kite::x86
+
+namespace kite::x86 {
+
+namespace {
+
+// The flat 64-bit segments SYSCALL and SYSRET load (their descriptors are
+// not read): code with L set, data writable, both with base 0, limit 4 GiB.
+Segment flat_code(u16 selector, u8 dpl) {
+    return Segment{
+        .selector = selector, .base = 0, .limit = 0xffffffff, .attr = static_cast<u16>(0xa9b | (dpl << 5))};
+}
+Segment flat_data(u16 selector, u8 dpl) {
+    return Segment{
+        .selector = selector, .base = 0, .limit = 0xffffffff, .attr = static_cast<u16>(0xc93 | (dpl << 5))};
+}
+
+constexpr u64 kRf = 0x10000;
+
+} // namespace
+
+// SYSCALL: RCX = the next RIP, R11 = RFLAGS, CS/SS from STAR[47:32], RIP =
+// LSTAR, RFLAGS masked by SFMASK. #UD unless EFER.SCE.
+KITE_X86_HANDLER(Syscall) {
+    CpuState& st = c.st;
+    if ((st.efer & efer::SCE) == 0)
+        return c.raise(Exception::ud());
+    const u16 base = static_cast<u16>((st.star >> 32) & 0xfffc);
+    st.gpr[RCX] = c.next_rip;
+    st.gpr[R11] = st.rflags & ~kRf;
+    st.seg[CS] = flat_code(base, 0);
+    st.seg[SS] = flat_data(static_cast<u16>(base + 8), 0);
+    st.rflags = (st.rflags & ~(st.sfmask | kRf)) | flag::FIXED1;
+    c.next_rip = st.lstar;
+    return true;
+}
+
+// SYSRET (64-bit operand size): RIP = RCX, RFLAGS = R11, CS/SS from
+// STAR[63:48] at CPL 3. SYSRET to compatibility mode (32-bit operand size)
+// is #UD until that mode exists.
+KITE_X86_HANDLER(Sysret) {
+    CpuState& st = c.st;
+    if ((st.efer & efer::SCE) == 0 || d.op_size != 8)
+        return c.raise(Exception::ud());
+    if (st.cpl() != 0 || !is_canonical(st.gpr[RCX]))
+        return c.raise(Exception::gp(0));
+    const u16 base = static_cast<u16>((st.star >> 48) & 0xfffc);
+    st.seg[CS] = flat_code(static_cast<u16>((base + 16) | 3), 3);
+    st.seg[SS] = flat_data(static_cast<u16>((base + 8) | 3), 3);
+    st.rflags = (st.gpr[R11] & 0x3c7fd7) | flag::FIXED1;
+    c.next_rip = st.gpr[RCX];
+    return true;
+}
+
+KITE_X86_HANDLER(Swapgs) {
+    if (c.st.cpl() != 0)
+        return c.raise(Exception::gp(0));
+    std::swap(c.st.seg[GS].base, c.st.kernel_gs_base);
+    return true;
+}
+
+KITE_X86_HANDLER(Rdmsr) {
+    if (c.st.cpl() != 0)
+        return c.raise(Exception::gp(0));
+    u64 v = 0;
+    if (!read_msr(c, static_cast<u32>(c.st.gpr[RCX]), v))
+        return false;
+    c.set_reg(RAX, 4, v & 0xffffffff);
+    c.set_reg(RDX, 4, v >> 32);
+    return true;
+}
+
+KITE_X86_HANDLER(Wrmsr) {
+    if (c.st.cpl() != 0)
+        return c.raise(Exception::gp(0));
+    const u64 v = (c.reg(RDX, 4) << 32) | c.reg(RAX, 4);
+    return write_msr(c, static_cast<u32>(c.st.gpr[RCX]), v);
 }
 
 } // namespace kite::x86

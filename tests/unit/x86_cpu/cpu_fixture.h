@@ -24,8 +24,10 @@ protected:
         cpu.state().gpr[RSP] = kBase + kSize;
     }
 
+    // Writes guest memory as a device would: decoded code there is dropped.
     void load(u64 address, std::initializer_list<u8> bytes) {
         std::copy(bytes.begin(), bytes.end(), memory.bytes().begin() + (address - kBase));
+        cpu.decode_cache().invalidate(address, bytes.size());
     }
     void code(std::initializer_list<u8> bytes) { load(kCode, bytes); }
 
