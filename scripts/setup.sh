@@ -9,6 +9,7 @@ packages=(
   libfdt-dev device-tree-compiler  # RISC-V device trees
   gcc-riscv64-linux-gnu opensbi    # RISC-V test programs and the default firmware
   libzydis-dev     # the x86 software CPU's instruction decoder
+  libxbyak-dev     # x86-64 code emission for the translator (src/jit)
   libunicorn-dev   # reference CPU for the RISC-V differential test (tests/unit/riscv_diff)
   liburing-dev libslirp-dev  # virtio-blk off-thread I/O, user-mode networking
   acpica-tools     # iasl: the ACPI table test disassembles and recompiles Kite's tables
