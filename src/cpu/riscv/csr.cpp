@@ -41,6 +41,15 @@ constexpr bool hardwired_zero(u16 n) {
            (n >= csr::Mhpmevent3 && n <= csr::Mhpmevent31);
 }
 
+// The trigger module (debug spec, Sdtrig) with no triggers: tselect is WARL
+// and legalises every index to 0; at that index tdata1 reads type 0 ("no
+// trigger"), tdata2/tdata3 read 0, and tinfo reads 1 (only type 0). Writes to
+// all of them are ignored.
+constexpr bool trigger_csr(u16 n) {
+    return n >= csr::Tselect && n <= csr::Tinfo;
+}
+constexpr u64 kTinfoNoTrigger = 1;
+
 // A CSR that is plain storage: a read returns the field, a write stores the
 // value masked by writable (WARL). field is nullptr for every other number,
 // including the odd pmpcfg registers, which do not exist on RV64.
@@ -120,6 +129,10 @@ bool Core::csr_read(u16 n, u64& v) {
         v = 0;
         return true;
     }
+    if (trigger_csr(n)) {
+        v = n == csr::Tinfo ? kTinfoNoTrigger : 0;
+        return true;
+    }
     switch (n) {
     case csr::Fflags:
     case csr::Frm:
@@ -179,7 +192,7 @@ bool Core::csr_write(u16 n, u64 v) {
         *plain.field = v & plain.writable;
         return true;
     }
-    if (hardwired_zero(n))
+    if (hardwired_zero(n) || trigger_csr(n))
         return true;
     switch (n) {
     case csr::Fflags:

@@ -80,6 +80,16 @@ std::string_view csr_name(u16 number) {
         return "mcycle";
     case csr::Minstret:
         return "minstret";
+    case csr::Tselect:
+        return "tselect";
+    case csr::Tdata1:
+        return "tdata1";
+    case csr::Tdata2:
+        return "tdata2";
+    case csr::Tdata3:
+        return "tdata3";
+    case csr::Tinfo:
+        return "tinfo";
     default:
         return "";
     }

@@ -1,6 +1,6 @@
 # Zicsr and the CSRs a test program can observe: misa, mscratch (all six
 # instruction forms), counters (cycle, instret, time), mstatus.FS/SD and FS=Off,
-# counter enables for lower modes.
+# counter enables for lower modes, and the (empty) trigger CSRs.
 #include "riscv_test.h"
 
 RVTEST_BEGIN
@@ -130,6 +130,23 @@ RVTEST_BEGIN
     li s1, 0
     lla a0, s_read_cycle
     call enter_u
+    CHECK(s1, 0)
+
+    /* Triggers (debug spec): none. tselect legalises to 0, where tdata1 has
+       type 0; rv64mi-p-breakpoint checks this first. None of it traps. */
+    li TESTNUM, 50
+    li s1, 0
+    li t0, 5
+    csrw tselect, t0
+    csrr a0, tselect
+    CHECK(a0, 0)
+    li TESTNUM, 51
+    csrr a0, tdata1
+    srli a0, a0, 60
+    CHECK(a0, 0)
+    li TESTNUM, 52
+    csrr a0, tinfo
+    CHECK(a0, 1)
     CHECK(s1, 0)
     RVTEST_PASS
 

@@ -54,6 +54,30 @@ TEST_F(CsrTest, PrivilegeComesFromCsrBits9To8) {
     EXPECT_TRUE(run_one(csrrs(a0, csr::Sscratch, zero), Privilege::User));
 }
 
+// No triggers (debug spec): tselect legalises every index to 0, where tdata1
+// shows type 0, and writes change nothing. rv64mi-p-breakpoint relies on this.
+TEST_F(CsrTest, TriggerCsrsShowNoTriggers) {
+    set_x(a1, ~u64{0});
+    program({csrrw(zero, csr::Tselect, a1), csrrs(a0, csr::Tselect, zero), csrrw(zero, csr::Tdata1, a1),
+             csrrs(a2, csr::Tdata1, zero), csrrw(zero, csr::Tdata2, a1), csrrs(a3, csr::Tdata2, zero),
+             csrrw(zero, csr::Tdata3, a1), csrrs(a4, csr::Tdata3, zero), csrrw(zero, csr::Tinfo, a1),
+             csrrs(a5, csr::Tinfo, zero)});
+    step(10);
+    EXPECT_EQ(st().pc, kCode + 40); // nothing trapped
+    EXPECT_EQ(x(a0), 0u);
+    EXPECT_EQ(x(a2) >> 60, 0u); // tdata1.type: no trigger
+    EXPECT_EQ(x(a2), 0u);
+    EXPECT_EQ(x(a3), 0u);
+    EXPECT_EQ(x(a4), 0u);
+    EXPECT_EQ(x(a5), 1u); // tinfo: only type 0
+}
+
+TEST_F(CsrTest, TriggerCsrsAreMachineLevel) {
+    EXPECT_TRUE(run_one(csrrs(a0, csr::Tselect, zero), Privilege::Supervisor));
+    EXPECT_TRUE(run_one(csrrw(zero, csr::Tdata1, a0), Privilege::User));
+    EXPECT_FALSE(run_one(csrrs(a0, csr::Tinfo, zero)));
+}
+
 TEST_F(CsrTest, UnknownCsrsAreIllegal) {
     EXPECT_TRUE(run_one(csrrs(a0, 0x7c0, zero)));
     EXPECT_TRUE(run_one(csrrw(zero, 0x5c0, a0)));
