@@ -1,5 +1,6 @@
 #include "machine/common/virtio_attacher.h"
 
+#include "base/assert.h"
 #include "base/log.h"
 #include "net/slirp_backend.h"
 #include "net/tap_backend.h"
@@ -76,14 +77,27 @@ Result<void> VirtioAttacher::attach_net(const NetConfig& nic, u32 index) {
                   nic.transport);
 }
 
-Result<void> VirtioAttacher::attach_configured(const VirtioRequest& request) {
+Result<std::vector<block::DiskImage>> open_disk_images(const std::vector<DiskConfig>& disks) {
+    std::vector<block::DiskImage> images;
+    images.reserve(disks.size());
+    for (const DiskConfig& disk : disks)
+        images.push_back(TRY_CONTEXT(block::DiskImage::open(disk.path, disk.readonly),
+                                     fmt::format("--disk '{}'", disk.path)));
+    return images;
+}
+
+Result<void> VirtioAttacher::attach_configured(VirtioRequest request) {
+    if (request.disk_images.empty())
+        request.disk_images = TRY(open_disk_images(request.disks));
+    KITE_ASSERT(request.disk_images.size() == request.disks.size(), "one opened image per --disk");
     auto rng_transport = m_placement.mmio_slots > 0 ? VirtioTransport::Mmio : VirtioTransport::Pci;
     TRY(attach(std::make_shared<virtio::VirtioRng>(*m_memory), rng_transport));
     for (std::size_t i = 0; i < request.disks.size(); ++i) {
         const DiskConfig& disk = request.disks[i];
         std::string serial = disk.serial.empty() ? fmt::format("kite-disk{}", i) : disk.serial;
-        auto blk = TRY_CONTEXT(virtio::VirtioBlk::open(*m_memory, *m_io, disk.path, disk.readonly, serial),
-                               fmt::format("--disk '{}'", disk.path));
+        auto blk = TRY_CONTEXT(
+            virtio::VirtioBlk::create(*m_memory, *m_io, std::move(request.disk_images[i]), serial),
+            fmt::format("--disk '{}'", disk.path));
         TRY(attach(std::move(blk), disk.transport));
     }
     for (std::size_t i = 0; i < request.nets.size(); ++i)

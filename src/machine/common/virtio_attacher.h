@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/error.h"
+#include "block/disk_image.h"
 #include "bus/bus.h"
 #include "bus/irq_line.h"
 #include "chardev/char_backend.h"
@@ -36,11 +37,18 @@ struct VirtioPlacement {
 };
 
 // The virtio devices the command line asks for (--disk, --net, --console).
+// `disk_images`, if not empty, holds the disks' images already opened by
+// open_disk_images(), one for each of `disks` in order.
 struct VirtioRequest {
     const std::vector<DiskConfig>& disks;
     const std::vector<NetConfig>& nets;
     const ConsoleConfig& console;
+    std::vector<block::DiskImage> disk_images{};
 };
+
+// Opens (and locks) every --disk image. A board calls it before it opens its
+// accelerator, so that a bad image is a usage error on any host.
+Result<std::vector<block::DiskImage>> open_disk_images(const std::vector<DiskConfig>& disks);
 
 // Builds virtio devices from their configuration and puts each behind the
 // transport it asks for, at the places the board's VirtioPlacement gives.
@@ -52,7 +60,7 @@ public:
 
     // virtio-rng always (the first virtio-mmio slot, or PCI on a board without
     // slots), then the disks, NICs and the console in command-line order.
-    Result<void> attach_configured(const VirtioRequest& request);
+    Result<void> attach_configured(VirtioRequest request);
 
     // Puts a device behind a transport.
     Result<void> attach(std::shared_ptr<virtio::VirtioDevice> device, VirtioTransport transport);

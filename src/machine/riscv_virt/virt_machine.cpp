@@ -66,9 +66,10 @@ MachineResult<void> RiscvVirtMachine::build_board() {
     m_images = TRY_AS(ExitStatus::Usage, read_boot_images(m_config));
     TRY_AS(ExitStatus::Usage, m_memory.add_region(GuestAddress(kRomBase), kRomSize));
     TRY_AS(ExitStatus::Usage, m_memory.add_region(GuestAddress(kRamBase), m_config.memory));
+    m_console = TRY_AS(ExitStatus::Usage, open_serial(m_config.serial));
+    m_disk_images = TRY_AS(ExitStatus::Usage, open_disk_images(m_config.disks));
     TRY(create_vm(m_config.cpus));
     TRY(create_vcpus(m_config.cpus));
-    m_console = TRY_AS(ExitStatus::Usage, open_serial(m_config.serial));
     m_io = TRY_AS(ExitStatus::GuestFailure, IoThread::start());
     // Device setup fails on what the user gave (a disk image, a tap name, a port): usage errors.
     TRY_AS(ExitStatus::Usage, attach_devices());
@@ -119,7 +120,8 @@ Result<void> RiscvVirtMachine::attach_devices() {
     TRY(m_registry.add("uart0", m_uart));
     auto placement = TRY(attach_virt_virtio_host(m_mmio, *m_plic));
     m_virtio = std::make_unique<VirtioAttacher>(m_mmio, m_memory, *m_io, std::move(placement));
-    return m_virtio->attach_configured({m_config.disks, m_config.nets, m_config.console});
+    return m_virtio->attach_configured(
+        {m_config.disks, m_config.nets, m_config.console, std::move(m_disk_images)});
 }
 
 MachineResult<void> RiscvVirtMachine::boot_board() {

@@ -48,6 +48,7 @@ private:
     std::shared_ptr<devices::Uart16550Device> m_uart;
     std::shared_ptr<devices::GoldfishRtc> m_rtc;
     std::unique_ptr<VirtioAttacher> m_virtio;
+    std::vector<block::DiskImage> m_disk_images; // opened in build_board(), until attach_devices() takes them
     std::unique_ptr<Htif> m_htif;
 };
 

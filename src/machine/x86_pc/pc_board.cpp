@@ -77,7 +77,8 @@ Result<void> PcMachine::attach_devices() {
 Result<void> PcMachine::attach_virtio() {
     m_virtio = std::make_unique<VirtioAttacher>(m_mmio, m_memory, *m_io,
                                                 pc_virtio_placement(m_pci, vm().msi_sink()));
-    TRY(m_virtio->attach_configured({m_config.disks, m_config.nets, m_config.console}));
+    TRY(m_virtio->attach_configured(
+        {m_config.disks, m_config.nets, m_config.console, std::move(m_disk_images)}));
     return assign_pc_pci_bars(*m_pci);
 }
 
@@ -118,9 +119,11 @@ MachineResult<void> PcMachine::build_board() {
     if (m_config.parallel.mode != SerialMode::None)
         m_parallel = TRY_AS(ExitStatus::Usage, open_serial(m_config.parallel));
     TRY(load_kernel());
+    // The user's files before the accelerator, so a bad one is a usage error on any host.
+    m_serial = TRY_AS(ExitStatus::Usage, open_serial(m_config.serial));
+    m_disk_images = TRY_AS(ExitStatus::Usage, open_disk_images(m_config.disks));
 
     TRY(create_vm(m_config.cpus));
-    m_serial = TRY_AS(ExitStatus::Usage, open_serial(m_config.serial));
     m_io = TRY_AS(ExitStatus::GuestFailure, IoThread::start());
     TRY_AS(ExitStatus::GuestFailure, attach_devices());
     TRY_AS(ExitStatus::GuestFailure, attach_legacy_ports());

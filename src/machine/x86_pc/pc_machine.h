@@ -37,6 +37,7 @@ private:
     accel::X86EntryState m_entry;
     std::unique_ptr<CharBackend> m_serial;
     std::unique_ptr<CharBackend> m_parallel;
+    std::vector<block::DiskImage> m_disk_images; // opened in build_board(), until attach_virtio() takes them
     std::shared_ptr<devices::Uart16550Device> m_com1;
     PcPower m_power;
     std::shared_ptr<pci::PciBus> m_pci;
